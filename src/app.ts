@@ -1,0 +1,92 @@
+import compression from 'compression';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { commentRoutes } from './comments/comment.routes.js';
+import { type CommentService, createCommentService } from './comments/comment.service.js';
+import { feedRoutes } from './comments/feed.routes.js';
+import type { Config } from './config.js';
+import type { DB } from './db/database.js';
+import type { ForumEvents } from './events.js';
+import { healthRoutes } from './health.routes.js';
+import { PUBLIC_DIR } from './paths.js';
+import { notFound } from './http/app-error.js';
+import { errorHandler } from './http/error-handler.js';
+import { sameOrigin } from './http/same-origin.js';
+import { questionRoutes } from './questions/question.routes.js';
+import { createThreadPage } from './questions/thread-page.js';
+import { loadTemplates, type Templates } from './views/templates.js';
+
+
+export interface AppDeps {
+  db: DB;
+  config: Config;
+  logger: Logger;
+  events: ForumEvents;
+  templates?: Templates;
+}
+
+export interface Forum {
+  app: Express;
+  templates: Templates;
+  comments: CommentService;
+}
+
+/** The Express app and its services, without listening: tests drive it directly. */
+export function createApp(deps: AppDeps): Forum {
+  const { db, config, logger, events } = deps;
+  const templates = deps.templates ?? loadTemplates();
+  const settings = config.forum;
+  const comments = createCommentService({ db, settings, secret: config.sessionSecret, events });
+  const renderThreadPage = createThreadPage({ db, templates, comments, settings, secret: config.sessionSecret });
+
+  const app = express();
+  app.set('trust proxy', config.trustProxy);
+  app.set('x-powered-by', false);
+  app.set('etag', 'strong');
+  app.use(
+    pinoHttp({
+      logger,
+      // Paths only: query strings, cookies and bodies may hold what people typed.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+        },
+      },
+      strictTransportSecurity: config.env === 'production',
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    }),
+  );
+  app.use(compression());
+  app.use(express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  app.use(cookieParser());
+  app.use(sameOrigin);
+
+  app.use(healthRoutes(db));
+  app.use(questionRoutes({ db, templates, settings, renderThreadPage, publicUrl: config.publicUrl }));
+  app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage }));
+  app.use(feedRoutes(db, templates, config.publicUrl));
+
+  app.use((_req, _res, next) => next(notFound()));
+  app.use(errorHandler(templates, logger));
+  return { app, templates, comments };
+}

@@ -1,0 +1,6 @@
+import type { ColumnType } from 'kysely';
+
+export interface CaptchaUseTable {
+  nonce: string;
+  expires_at: ColumnType<Date, Date, never>;
+}

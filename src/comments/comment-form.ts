@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { messages } from '../messages.js';
+import type { CommentDraft } from './comment.service.js';
+
+export const BODY_LIMIT = 10_000;
+const AUTHOR_LIMIT = 100;
+const EMAIL_LIMIT = 254;
+const URL_LIMIT = 2_000;
+
+/** The fields of the comment form, as PRODUCT.md names them. */
+export const FORM_FIELDS = ['author', 'email', 'url', 'body', 'parent_id', 'captcha_answer', 'captcha_token', 'homepage'] as const;
+export type FormValues = Record<(typeof FORM_FIELDS)[number], string>;
+
+// C0 and C1 control characters other than tab and line breaks: never part of prose.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const noControls = (value: string) => !CONTROL.test(value);
+
+const text = (required: string, limit: number, tooLong: string) =>
+  z
+    .string()
+    .transform((value) => value.normalize('NFC').trim())
+    .pipe(z.string().min(1, required).max(limit, tooLong).refine(noControls, messages.controlCharacters));
+
+const schema = z.object({
+  author: text(messages.authorRequired, AUTHOR_LIMIT, messages.authorTooLong),
+  email: text(messages.emailRequired, EMAIL_LIMIT, messages.emailTooLong).pipe(z.email(messages.emailInvalid)),
+  url: z
+    .string()
+    .transform((value) => value.trim())
+    .pipe(z.string().max(URL_LIMIT, messages.urlTooLong).refine(noControls, messages.controlCharacters))
+    .transform(withScheme)
+    .refine((value) => value === '' || isWebAddress(value), messages.urlInvalid),
+  body: z
+    .string()
+    .transform((value) => value.normalize('NFC').replace(/\r\n?/g, '\n'))
+    .pipe(
+      z
+        .string()
+        .refine((value) => value.trim().length > 0, messages.bodyRequired)
+        .refine((value) => [...value].length <= BODY_LIMIT, messages.bodyTooLong(BODY_LIMIT))
+        .refine(noControls, messages.controlCharacters),
+    ),
+  parent_id: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || /^[1-9]\d{0,9}$/.test(value), messages.parentNotNumber),
+});
+
+/** "example.org" is taken to mean https://example.org, as people type it. */
+function withScheme(value: string): string {
+  if (value === '' || /^[a-z][a-z0-9+.-]*:/i.test(value)) return value;
+  return `https://${value}`;
+}
+
+function isWebAddress(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.includes('.');
+  } catch {
+    return false;
+  }
+}
+
+export type ParsedForm =
+  | { ok: true; draft: CommentDraft; values: FormValues }
+  | { ok: false; values: FormValues; errors: Record<string, string> };
+
+/** Reads the posted form (or JSON); every typed value comes back for re-display either way. */
+export function parseCommentForm(input: Record<string, unknown>): ParsedForm | 'malformed' {
+  const values = {} as FormValues;
+  for (const field of FORM_FIELDS) {
+    const value = input[field] ?? '';
+    if (typeof value === 'number' && field === 'parent_id') {
+      values[field] = String(value);
+      continue;
+    }
+    if (value === null) {
+      values[field] = '';
+      continue;
+    }
+    if (typeof value !== 'string') return 'malformed';
+    values[field] = value;
+  }
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? 'form');
+      errors[field] ??= issue.message;
+    }
+    return { ok: false, values, errors };
+  }
+  const data = parsed.data;
+  return {
+    ok: true,
+    values,
+    draft: {
+      author: data.author,
+      email: data.email,
+      url: data.url === '' ? null : data.url,
+      body: data.body,
+      parentId: data.parent_id === '' ? null : Number(data.parent_id),
+      captchaToken: values.captcha_token || undefined,
+      captchaAnswer: values.captcha_answer,
+      honeypot: values.homepage,
+    },
+  };
+}

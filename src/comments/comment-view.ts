@@ -1,0 +1,84 @@
+import type { Templates } from '../views/templates.js';
+import { exactTime } from '../views/helpers/exact-time.js';
+import { relativeTime } from '../views/helpers/relative-time.js';
+import { questionPath } from '../questions/question.js';
+import type { Comment } from './comment.js';
+import { buildTree, type TreeNode } from './comment-tree.js';
+
+/** What the comment partial needs to draw one comment and its replies. */
+export interface CommentView {
+  id: number;
+  parentId: number | null;
+  level: number;
+  author: string;
+  url: string | null;
+  html: string;
+  createdIso: string;
+  createdRelative: string;
+  createdExact: string;
+  pending: boolean;
+  mine: boolean;
+  inReplyTo: { id: number; author: string | null } | null;
+  replyUrl: string;
+  children: CommentView[];
+}
+
+export interface ViewContext {
+  slug: string;
+  maxDepth: number;
+  /** Comments the reader wrote (from this browser). */
+  ownIds?: ReadonlySet<number>;
+  /** Authors by id, to name the person a capped reply answered. */
+  authors?: ReadonlyMap<number, string>;
+  now?: Date;
+}
+
+export function threadView(comments: readonly Comment[], context: ViewContext): CommentView[] {
+  const authors = new Map(comments.map((c) => [c.id, c.author]));
+  const tree = buildTree(comments, context.maxDepth);
+  return tree.map((node) => nodeView(node, { ...context, authors }));
+}
+
+function nodeView(node: TreeNode<Comment>, context: ViewContext): CommentView {
+  return { ...commentView(node, node.level, context), children: node.children.map((child) => nodeView(child, context)) };
+}
+
+/** One comment, at the level the tree shows it. */
+export function commentView(comment: Comment, level: number, context: ViewContext): CommentView {
+  const now = context.now ?? new Date();
+  const answeredSomeoneElse = comment.inReplyToId !== null && comment.inReplyToId !== comment.parentId;
+  return {
+    id: comment.id,
+    parentId: comment.parentId,
+    level,
+    author: comment.author,
+    url: comment.url,
+    html: comment.html,
+    createdIso: comment.createdAt.toISOString(),
+    createdRelative: relativeTime(comment.createdAt, now),
+    createdExact: exactTime(comment.createdAt),
+    pending: comment.status === 'pending',
+    mine: context.ownIds?.has(comment.id) ?? false,
+    inReplyTo: answeredSomeoneElse
+      ? { id: comment.inReplyToId as number, author: context.authors?.get(comment.inReplyToId as number) ?? null }
+      : null,
+    replyUrl: `${questionPath(context.slug)}?replyto=${comment.id}#respond`,
+    children: [],
+  };
+}
+
+/** PRODUCT.md's JSON for a comment; `html` is the page's own partial for it. */
+export function commentJson(comment: Comment, templates: Templates, context: ViewContext) {
+  const level = Math.min(comment.depth + 1, context.maxDepth);
+  return {
+    id: comment.id,
+    parent_id: comment.parentId,
+    in_reply_to_id: comment.inReplyToId,
+    author: comment.author,
+    author_url: comment.url,
+    status: comment.status,
+    created_at: comment.createdAt.toISOString(),
+    body_html: comment.html,
+    html: templates.partial('comment', commentView(comment, level, context)),
+  };
+}

@@ -1,0 +1,92 @@
+import { Router } from 'express';
+import type { ForumSettings } from '../config.js';
+import type { DB } from '../db/database.js';
+import { AppError } from '../http/app-error.js';
+import { formBody, jsonBody } from '../http/body-parsers.js';
+import { wantsJson } from '../http/error-handler.js';
+import { ensureVisitorId, rememberCommenter } from '../http/visitor.js';
+import { messages } from '../messages.js';
+import { questionPath } from '../questions/question.js';
+import { questionBySlug } from '../questions/question.routes.js';
+import type { RenderThreadPage } from '../questions/thread-page.js';
+import type { Templates } from '../views/templates.js';
+import { parseCommentForm } from './comment-form.js';
+import { commentJson } from './comment-view.js';
+import type { CommentService } from './comment.service.js';
+
+export interface CommentRoutesDeps {
+  db: DB;
+  templates: Templates;
+  settings: ForumSettings;
+  comments: CommentService;
+  renderThreadPage: RenderThreadPage;
+}
+
+/** The most comments one catch-up request returns; the client asks again from the last id. */
+const CATCH_UP_LIMIT = 500;
+
+export function commentRoutes(deps: CommentRoutesDeps): Router {
+  const { db, templates, settings, comments, renderThreadPage } = deps;
+  const router = Router();
+
+  router.post('/questions/:slug/comments', formBody, jsonBody, async (req, res) => {
+    const question = await questionBySlug(db, req.params.slug as string);
+    const json = wantsJson(req);
+    if (!req.is(['application/x-www-form-urlencoded', 'application/json'])) {
+      throw new AppError(415, 'unsupported_media_type', messages.unsupportedMediaType);
+    }
+    const form = isPlainObject(req.body) ? parseCommentForm(req.body) : 'malformed';
+    if (form === 'malformed') throw new AppError(400, 'malformed', messages.malformedRequest);
+
+    try {
+      if (!form.ok) throw new AppError(422, 'invalid', firstMessage(form.errors), form.errors);
+      const visitorId = ensureVisitorId(req, res);
+      const comment = await comments.postComment(question, form.draft, {
+        ip: req.ip ?? null,
+        userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
+        visitorId,
+      });
+      rememberCommenter(req, res, { author: form.draft.author, email: form.draft.email, url: form.draft.url ?? '' });
+      if (json) {
+        res
+          .status(201)
+          .location(`${questionPath(question.slug)}#comment-${comment.id}`)
+          .json(commentJson(comment, templates, { slug: question.slug, maxDepth: settings.maxThreadDepth, ownIds: new Set([comment.id]) }));
+        return;
+      }
+      res.redirect(303, `${questionPath(question.slug)}#comment-${comment.id}`);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500 || json) throw error;
+      // The form comes back with everything typed and a message at each bad field.
+      await renderThreadPage(req, res, question, {
+        status: error.status,
+        form: { values: form.values, errors: Object.keys(error.fields).length > 0 ? error.fields : { form: error.message } },
+      });
+    }
+  });
+
+  router.get('/api/questions/:slug/comments', async (req, res) => {
+    const question = await questionBySlug(db, req.params.slug);
+    const after = req.query.after ?? '0';
+    if (typeof after !== 'string' || !/^\d{1,10}$/.test(after)) {
+      throw new AppError(400, 'invalid_after', messages.afterNotWholeNumber, { after: messages.afterNotWholeNumber });
+    }
+    const list = await comments.listSince(question, Number(after), CATCH_UP_LIMIT + 1);
+    const page = list.slice(0, CATCH_UP_LIMIT);
+    res.json({
+      question: { slug: question.slug, wording: question.wording },
+      comments: page.map((c) => commentJson(c, templates, { slug: question.slug, maxDepth: settings.maxThreadDepth })),
+      has_more: list.length > CATCH_UP_LIMIT,
+    });
+  });
+
+  return router;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function firstMessage(errors: Record<string, string>): string {
+  return Object.values(errors)[0] ?? messages.malformedRequest;
+}

@@ -1,0 +1,171 @@
+import { checkAnswer, type CaptchaFailure } from '../captcha/challenge.js';
+import { recordCaptchaUse } from '../captcha/captcha.repository.js';
+import type { ForumSettings } from '../config.js';
+import type { DB } from '../db/database.js';
+import type { ForumEvents } from '../events.js';
+import { AppError } from '../http/app-error.js';
+import { messages } from '../messages.js';
+import { judgeComment } from '../moderation/rules.js';
+import type { Question } from '../questions/question.js';
+import { type Comment, toComment } from './comment.js';
+import {
+  findComment,
+  insertComment,
+  listApprovedAfter,
+  listThreadPage,
+  listVisitorCommentIds,
+  listVisitorPending,
+  nextCommentId,
+} from './comment.repository.js';
+import { pathSegment, placeReply } from './comment-tree.js';
+import { renderCommentBody } from './sanitize.js';
+
+export interface CommentServiceDeps {
+  db: DB;
+  settings: ForumSettings;
+  secret: string;
+  events: ForumEvents;
+}
+
+/** What a person typed, already shaped and length-checked by the route. */
+export interface CommentDraft {
+  author: string;
+  email: string;
+  url: string | null;
+  body: string;
+  parentId: number | null;
+  captchaToken: string | undefined;
+  captchaAnswer: string | undefined;
+  /** The hidden field people never see; bots fill it. */
+  honeypot: string;
+}
+
+export interface PostingContext {
+  ip: string | null;
+  userAgent: string | null;
+  visitorId: string;
+  now?: Date;
+}
+
+const CAPTCHA_MESSAGES: Record<CaptchaFailure | 'used', string> = {
+  missing: messages.captchaInvalid,
+  malformed: messages.captchaInvalid,
+  forged: messages.captchaInvalid,
+  'wrong-question': messages.captchaInvalid,
+  expired: messages.captchaExpired,
+  'wrong-answer': messages.captchaWrong,
+  'too-fast': messages.tooFast,
+  used: messages.captchaUsed,
+};
+
+const captchaError = (reason: CaptchaFailure | 'used') =>
+  new AppError(422, `captcha_${reason.replace('-', '_')}`, CAPTCHA_MESSAGES[reason], {
+    captcha_answer: CAPTCHA_MESSAGES[reason],
+  });
+
+export function createCommentService(deps: CommentServiceDeps) {
+  const { db, settings, secret, events } = deps;
+
+  /**
+   * Checks, stores and announces a new comment. The comment and its captcha's
+   * single use are written in one transaction, before anyone is told it was accepted.
+   */
+  async function postComment(question: Question, draft: CommentDraft, context: PostingContext): Promise<Comment> {
+    if (draft.honeypot.trim() !== '') throw new AppError(422, 'honeypot', messages.honeypot, { form: messages.honeypot });
+    if (!draft.captchaAnswer?.trim()) {
+      throw new AppError(422, 'captcha_required', messages.captchaRequired, { captcha_answer: messages.captchaRequired });
+    }
+    const now = context.now ?? new Date();
+    const captcha = checkAnswer(secret, draft.captchaToken, draft.captchaAnswer, {
+      questionId: question.id,
+      now: now.getTime(),
+      minAgeMs: settings.captchaMinSeconds * 1000,
+    });
+    if (!captcha.ok) throw captchaError(captcha.reason);
+
+    const placement = await placeInThread(question, draft.parentId, context.visitorId);
+    const bodyHtml = renderCommentBody(draft.body);
+    const verdict = judgeComment({ bodyHtml }, settings);
+
+    const row = await db.transaction().execute(async (tx) => {
+      if (!(await recordCaptchaUse(tx, captcha.claims.nonce, new Date(captcha.claims.expiresAt)))) {
+        throw captchaError('used');
+      }
+      const id = await nextCommentId(tx);
+      return insertComment(tx, {
+        id,
+        question_id: question.id,
+        parent_id: placement.parentId,
+        in_reply_to_id: draft.parentId,
+        root_id: placement.rootId ?? id,
+        depth: placement.depth,
+        path: placement.pathPrefix + pathSegment(id),
+        status: verdict.status,
+        held_by_rule: verdict.heldByRule,
+        author: draft.author,
+        email: draft.email,
+        url: draft.url,
+        body_source: draft.body,
+        body_html: bodyHtml,
+        ip: context.ip,
+        user_agent: context.userAgent,
+        visitor_id: context.visitorId,
+        created_at: now,
+        updated_at: now,
+      });
+    });
+    const comment = toComment(row);
+    events.emit('comment.created', { comment, questionSlug: question.slug });
+    return comment;
+  }
+
+  /** Where a reply sits: under the comment it answers, or higher when the depth cap says so. */
+  async function placeInThread(question: Question, parentId: number | null, visitorId: string) {
+    if (parentId === null) return { parentId: null, rootId: null, depth: 0, pathPrefix: '' };
+    const answered = await findComment(db, parentId);
+    const visible =
+      answered?.status === 'approved' || (answered?.status === 'pending' && answered.visitor_id === visitorId);
+    if (!answered || answered.question_id !== question.id || !visible) {
+      throw new AppError(422, 'parent_invalid', messages.parentInvalid, { parent_id: messages.parentInvalid });
+    }
+    const { parentId: placedUnder, depth } = placeReply(answered, settings.maxThreadDepth);
+    const ancestry = answered.path.split('.');
+    return {
+      parentId: placedUnder,
+      rootId: placedUnder === null ? null : answered.root_id,
+      depth,
+      pathPrefix: placedUnder === null ? '' : `${ancestry.slice(0, depth).join('.')}.`,
+    };
+  }
+
+  /** One page of a thread, plus the reader's own held comments that belong on it. */
+  async function listThread(question: Question, pageNumber: number, visitorId: string | undefined) {
+    const perPage = settings.commentsPerPage;
+    const { rows, rootCount, answerCount } = await listThreadPage(db, question.id, {
+      limit: perPage,
+      offset: (pageNumber - 1) * perPage,
+    });
+    const pageCount = Math.max(1, Math.ceil(rootCount / perPage));
+    let thread = rows;
+    if (visitorId) {
+      const held = await listVisitorPending(db, question.id, visitorId);
+      const roots = new Set(rows.filter((row) => row.parent_id === null).map((row) => row.id));
+      // Held replies show in their thread; held new answers where new answers go: the last page.
+      const onThisPage = held.filter((row) => (roots.has(row.root_id) ? true : pageNumber === pageCount));
+      if (onThisPage.length > 0) {
+        thread = [...rows, ...onThisPage].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      }
+    }
+    const comments = thread.map(toComment);
+    const ownIds = visitorId ? new Set(await listVisitorCommentIds(db, question.id, visitorId)) : new Set<number>();
+    return { comments, ownIds, rootCount, answerCount, pageCount };
+  }
+
+  async function listSince(question: Question, afterId: number, limit: number): Promise<Comment[]> {
+    return (await listApprovedAfter(db, question.id, afterId, limit)).map(toComment);
+  }
+
+  return { postComment, listThread, listSince };
+}
+
+export type CommentService = ReturnType<typeof createCommentService>;

@@ -1,0 +1,29 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+export const commentStatuses = ['approved', 'pending', 'spam', 'trash'] as const;
+export type CommentStatus = (typeof commentStatuses)[number];
+
+export interface CommentTable {
+  id: Generated<number>;
+  question_id: number;
+  parent_id: number | null;
+  in_reply_to_id: number | null;
+  root_id: number;
+  depth: number;
+  path: string;
+  status: CommentStatus;
+  held_by_rule: string | null;
+  author: string;
+  email: string;
+  url: string | null;
+  body_source: string;
+  body_html: string;
+  ip: string | null;
+  user_agent: string | null;
+  visitor_id: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export type CommentRow = Selectable<CommentTable>;
+export type NewCommentRow = Insertable<CommentTable>;

@@ -1,0 +1,33 @@
+import type { CommentStatus } from './comment.table.js';
+import type { PublicCommentRow } from './comment.repository.js';
+
+/** A comment as pages, the API and live events see it: nothing private. */
+export interface Comment {
+  id: number;
+  questionId: number;
+  parentId: number | null;
+  inReplyToId: number | null;
+  rootId: number;
+  depth: number;
+  status: CommentStatus;
+  author: string;
+  url: string | null;
+  html: string;
+  createdAt: Date;
+}
+
+export function toComment(row: PublicCommentRow): Comment {
+  return {
+    id: row.id,
+    questionId: row.question_id,
+    parentId: row.parent_id,
+    inReplyToId: row.in_reply_to_id,
+    rootId: row.root_id,
+    depth: row.depth,
+    status: row.status,
+    author: row.author,
+    url: row.url,
+    html: row.body_html,
+    createdAt: new Date(row.created_at),
+  };
+}

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The whole configuration, read from the environment once at start-up.
+ * Every variable is documented in the README with its default.
+ */
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: integer(3000, 0, 65535),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SEED_DIR: z.string().min(1).default('./seed'),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  TRUST_PROXY: z.string().default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_THREAD_DEPTH: integer(5, 1, 20),
+  COMMENTS_PER_PAGE: integer(50, 1, 500),
+  CAPTCHA_MIN_SECONDS: integer(3, 0, 3600),
+  CAPTCHA_TTL_MINUTES: integer(60, 1, 24 * 60),
+  MODERATION_HOLD_ALL: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
+  MODERATION_LINK_LIMIT: integer(2, 0, 100),
+});
+
+export type Environment = z.input<typeof environmentSchema>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  /** Where people reach the forum, for share links and the feed (no trailing slash). */
+  readonly publicUrl: string;
+  /** Absent: the embedded PostgreSQL (PGlite) under dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly seedDir: string;
+  readonly sessionSecret: string;
+  /** Express `trust proxy` value; false means X-Forwarded-For is ignored. */
+  readonly trustProxy: boolean | number | string;
+  readonly logLevel: string;
+  readonly forum: ForumSettings;
+}
+
+/** The forum's own rules that a deployment may tune. */
+export interface ForumSettings {
+  readonly maxThreadDepth: number;
+  readonly commentsPerPage: number;
+  readonly captchaMinSeconds: number;
+  readonly captchaTtlMinutes: number;
+  /** Pre-moderation: every new comment waits for a moderator. */
+  readonly holdAll: boolean;
+  /** Hold comments with this many links or more (0: off). */
+  readonly linkLimit: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(environment: Environment | NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    seedDir: path.resolve(e.SEED_DIR),
+    sessionSecret: e.SESSION_SECRET ?? developmentSecret(e.NODE_ENV, dataDir),
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    logLevel: e.LOG_LEVEL,
+    forum: Object.freeze({
+      maxThreadDepth: e.MAX_THREAD_DEPTH,
+      commentsPerPage: e.COMMENTS_PER_PAGE,
+      captchaMinSeconds: e.CAPTCHA_MIN_SECONDS,
+      captchaTtlMinutes: e.CAPTCHA_TTL_MINUTES,
+      holdAll: e.MODERATION_HOLD_ALL,
+      linkLimit: e.MODERATION_LINK_LIMIT,
+    }),
+  });
+}
+
+/** Express's `trust proxy` syntax: true/false, a hop count, or addresses/subnets/names. */
+export function parseTrustProxy(value: string): boolean | number | string {
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed === 'false' || trimmed === '0') return false;
+  if (trimmed === 'true') return true;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  return trimmed;
+}
+
+/**
+ * Outside production a missing secret is generated once and kept under DATA_DIR, so
+ * captcha tokens and sessions survive restarts without any setup.
+ */
+function developmentSecret(env: string, dataDir: string): string {
+  if (env === 'production') {
+    throw new ConfigError('SESSION_SECRET is required in production (at least 32 random characters).');
+  }
+  const file = path.join(dataDir, 'session-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  }
+}

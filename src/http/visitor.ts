@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+
+/**
+ * Two cookies, as WordPress keeps them: a random id for this browser (so it alone
+ * sees its own held comments) and the details it last commented with (to fill
+ * the form next time). Both HttpOnly: the server fills the form.
+ */
+const VISITOR_COOKIE = 'oq_visitor';
+const COMMENTER_COOKIE = 'oq_commenter';
+const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
+const VISITOR_ID = /^[A-Za-z0-9_-]{22,64}$/;
+
+export interface Commenter {
+  author: string;
+  email: string;
+  url: string;
+}
+
+export function visitorIdOf(req: Request): string | undefined {
+  const id = req.cookies?.[VISITOR_COOKIE];
+  return typeof id === 'string' && VISITOR_ID.test(id) ? id : undefined;
+}
+
+/** The browser's id, made and set on its first comment. */
+export function ensureVisitorId(req: Request, res: Response): string {
+  const existing = visitorIdOf(req);
+  if (existing) return existing;
+  const id = randomBytes(18).toString('base64url');
+  res.cookie(VISITOR_COOKIE, id, cookieOptions(req));
+  return id;
+}
+
+export function commenterOf(req: Request): Commenter | undefined {
+  const raw = req.cookies?.[COMMENTER_COOKIE];
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<Commenter>;
+    return { author: String(value.author ?? ''), email: String(value.email ?? ''), url: String(value.url ?? '') };
+  } catch {
+    return undefined;
+  }
+}
+
+export function rememberCommenter(req: Request, res: Response, commenter: Commenter): void {
+  res.cookie(COMMENTER_COOKIE, JSON.stringify(commenter), cookieOptions(req));
+}
+
+function cookieOptions(req: Request) {
+  return { httpOnly: true, sameSite: 'lax' as const, secure: req.secure, maxAge: ONE_YEAR_MS, path: '/' };
+}

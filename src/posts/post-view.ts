@@ -1,0 +1,63 @@
+import Handlebars from 'handlebars';
+import { questionPath } from '../questions/question.js';
+
+const escape = Handlebars.escapeExpression;
+
+interface LinkedQuestion {
+  slug: string;
+  wording: string;
+  quote: string;
+  quoteStart: number | null;
+}
+
+/**
+ * The post body as HTML: one paragraph per block of text, each open question's words
+ * linked to its thread, and the citation line shown as a citation. Pure.
+ */
+export function renderPostBody(
+  body: string,
+  questions: readonly LinkedQuestion[],
+  citation: { line: string | null; title: string | null; name: string | null; date: string } | null,
+): string {
+  const anchored = questions
+    .filter((q) => q.quoteStart !== null && body.startsWith(q.quote, q.quoteStart))
+    .sort((a, b) => (a.quoteStart as number) - (b.quoteStart as number));
+  const html: string[] = [];
+  let offset = 0;
+  for (const paragraph of body.split('\n\n')) {
+    const start = offset;
+    offset += paragraph.length + 2;
+    if (citation?.line && paragraph === citation.line) {
+      html.push(renderCitation(citation));
+      continue;
+    }
+    let cursor = 0;
+    let text = '';
+    for (const question of anchored) {
+      const from = (question.quoteStart as number) - start;
+      if (from < cursor || from >= paragraph.length) continue;
+      text += escape(paragraph.slice(cursor, from));
+      text += `<a class="question-link" href="${questionPath(question.slug)}" title="Discuss: ${escape(question.wording)}">${escape(question.quote)}</a>`;
+      cursor = from + question.quote.length;
+    }
+    text += escape(paragraph.slice(cursor));
+    html.push(`<p>${text}</p>`);
+  }
+  return html.join('\n');
+}
+
+function renderCitation(citation: { title: string | null; name: string | null; date: string }): string {
+  const parts = [
+    citation.title ? `<cite>${escape(citation.title)}</cite>` : '',
+    citation.name ? escape(citation.name) : '',
+    citation.date ? escape(citation.date) : '',
+  ].filter(Boolean);
+  return `<p class="post__source">Source: ${parts.join(', ')}</p>`;
+}
+
+/** The passage with the question's own words marked. */
+export function renderPassage(passage: string, quote: string): string {
+  const at = passage.indexOf(quote);
+  if (at < 0) return escape(passage);
+  return `${escape(passage.slice(0, at))}<mark>${escape(quote)}</mark>${escape(passage.slice(at + quote.length))}`;
+}

@@ -1,0 +1,120 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ForumSettings } from '../config.js';
+import type { DB } from '../db/database.js';
+import { notFound } from '../http/app-error.js';
+import { messages } from '../messages.js';
+import { findFirstPost, findPostBySlug, listPosts } from '../posts/post.repository.js';
+import type { PostRow } from '../posts/post.table.js';
+import { renderPostBody } from '../posts/post-view.js';
+import { longDate } from '../views/helpers/long-date.js';
+import type { Templates } from '../views/templates.js';
+import { type Question, questionPath, toQuestion } from './question.js';
+import { findQuestionBySlug, listQuestionsWithCounts } from './question.repository.js';
+import type { RenderThreadPage } from './thread-page.js';
+
+export interface QuestionRoutesDeps {
+  db: DB;
+  templates: Templates;
+  settings: ForumSettings;
+  renderThreadPage: RenderThreadPage;
+  publicUrl: string;
+}
+
+const threadQuery = z.object({
+  page: z
+    .string()
+    .regex(/^[1-9]\d{0,5}$/)
+    .transform(Number)
+    .optional(),
+  replyto: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/)
+    .transform(Number)
+    .optional()
+    .catch(undefined),
+});
+
+export async function questionBySlug(db: DB, slug: string): Promise<Question> {
+  const row = await findQuestionBySlug(db, slug);
+  if (!row) throw notFound(messages.questionNotFound);
+  return toQuestion(row);
+}
+
+export function questionRoutes(deps: QuestionRoutesDeps): Router {
+  const { db, templates, renderThreadPage, publicUrl } = deps;
+  const router = Router();
+
+  async function renderPost(post: PostRow) {
+    const [questions, posts] = await Promise.all([listQuestionsWithCounts(db, post.id).then((rows) => rows.map(toQuestion)), listPosts(db)]);
+    const date = longDate(post.published_on);
+    const url = `${publicUrl}/posts/${post.slug}`;
+    return templates.page('post', {
+      title: post.title,
+      post: {
+        title: post.title,
+        category: post.category,
+        date,
+        bodyHtml: renderPostBody(post.body, questions, {
+          line: post.source_line,
+          title: post.source_title,
+          name: post.source_name,
+          date,
+        }),
+      },
+      questions: questions.map((q) => ({ ...q, url: questionPath(q.slug) })),
+      otherPosts: posts.filter((p) => p.id !== post.id).map((p) => ({ title: p.title, url: `/posts/${p.slug}` })),
+      share: shareLinks(url, post.title),
+    });
+  }
+
+  router.get('/', async (_req, res) => {
+    const post = await findFirstPost(db);
+    if (!post) throw notFound('No post has been imported yet. Run `npm run import -- <file>`.');
+    res.type('html').send(await renderPost(post));
+  });
+
+  router.get('/posts/:slug', async (req, res) => {
+    const post = await findPostBySlug(db, req.params.slug);
+    if (!post) throw notFound();
+    res.type('html').send(await renderPost(post));
+  });
+
+  router.get('/questions/:slug', async (req, res) => {
+    const question = await questionBySlug(db, req.params.slug);
+    const query = threadQuery.safeParse(req.query);
+    if (!query.success) throw notFound(messages.pageNotFound);
+    await renderThreadPage(req, res, question, { pageNumber: query.data.page, replyToId: query.data.replyto });
+  });
+
+  router.get('/api/questions', async (_req, res) => {
+    const questions = (await listQuestionsWithCounts(db)).map(toQuestion);
+    res.json({
+      questions: questions.map((q) => ({
+        id: q.id,
+        slug: q.slug,
+        wording: q.wording,
+        quote: q.quote,
+        passage: q.passage,
+        answer_count: q.answerCount ?? 0,
+        url: questionPath(q.slug),
+        comments_url: `/api${questionPath(q.slug)}/comments`,
+      })),
+    });
+  });
+
+  return router;
+}
+
+/** Plain share links, as the seed shows them: no scripts, nothing loaded from elsewhere. */
+function shareLinks(url: string, title: string) {
+  const u = encodeURIComponent(url);
+  const t = encodeURIComponent(title);
+  return [
+    { label: 'Facebook', href: `https://www.facebook.com/sharer/sharer.php?u=${u}` },
+    { label: 'Twitter', href: `https://twitter.com/intent/tweet?url=${u}&text=${t}` },
+    { label: 'LinkedIn', href: `https://www.linkedin.com/sharing/share-offsite/?url=${u}` },
+    { label: 'E-mail', href: `mailto:?subject=${t}&body=${u}` },
+    { label: 'RSS', href: '/feed.xml' },
+  ];
+}

@@ -1,0 +1,22 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface QuestionTable {
+  id: Generated<number>;
+  post_id: number;
+  slug: string;
+  /** Order in the post. */
+  position: number;
+  /** The question as a reader would ask it. */
+  wording: string;
+  /** The words exactly as they stand in the post body, linked to the thread. */
+  quote: string;
+  /** Where the quote starts in the post body; null for questions a moderator added. */
+  quote_start: number | null;
+  passage: string;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
+export type QuestionRow = Selectable<QuestionTable>;
+export type NewQuestionRow = Insertable<QuestionTable>;
+export type QuestionUpdate = Updateable<QuestionTable>;

@@ -1,0 +1,131 @@
+import type { Request, Response } from 'express';
+import { describeChallenge, issueToken } from '../captcha/challenge.js';
+import type { FormValues } from '../comments/comment-form.js';
+import { BODY_LIMIT } from '../comments/comment-form.js';
+import { threadView } from '../comments/comment-view.js';
+import type { CommentService } from '../comments/comment.service.js';
+import type { ForumSettings } from '../config.js';
+import type { DB } from '../db/database.js';
+import { notFound } from '../http/app-error.js';
+import { commenterOf, visitorIdOf } from '../http/visitor.js';
+import { messages } from '../messages.js';
+import { findPostById } from '../posts/post.repository.js';
+import { renderPassage } from '../posts/post-view.js';
+import type { Templates } from '../views/templates.js';
+import { type Question, questionPath } from './question.js';
+
+export interface ThreadPageDeps {
+  db: DB;
+  templates: Templates;
+  comments: CommentService;
+  settings: ForumSettings;
+  secret: string;
+}
+
+export interface FormState {
+  values: Partial<FormValues>;
+  errors: Record<string, string>;
+}
+
+/** Field order for the error summary: the order they appear on the page. */
+const SUMMARY_ORDER = ['form', 'parent_id', 'author', 'email', 'url', 'body', 'captcha_answer'];
+
+/**
+ * The question page: the question, its passage, one page of its thread and the form.
+ * Also what a refused comment comes back to, with every typed value and a message
+ * at each bad field.
+ */
+export function createThreadPage(deps: ThreadPageDeps) {
+  const { db, templates, comments, settings, secret } = deps;
+
+  return async function renderThreadPage(
+    req: Request,
+    res: Response,
+    question: Question,
+    options: { status?: number; form?: FormState; pageNumber?: number; replyToId?: number } = {},
+  ): Promise<void> {
+    const pageNumber = options.pageNumber ?? 1;
+    const visitorId = visitorIdOf(req);
+    const [thread, post] = await Promise.all([
+      comments.listThread(question, pageNumber, visitorId),
+      findPostById(db, question.postId),
+    ]);
+    if (pageNumber > thread.pageCount) throw notFound(messages.pageNotFound);
+
+    const tree = threadView(thread.comments, {
+      slug: question.slug,
+      maxDepth: settings.maxThreadDepth,
+      ownIds: thread.ownIds,
+    });
+    const replyToId = options.replyToId ?? numberOrUndefined(options.form?.values.parent_id);
+    const replyTo = replyToId ? thread.comments.find((c) => c.id === replyToId) : undefined;
+    const remembered = commenterOf(req);
+    const values: Partial<FormValues> = options.form?.values ?? {
+      author: remembered?.author ?? '',
+      email: remembered?.email ?? '',
+      url: remembered?.url ?? '',
+    };
+    const errors = options.form?.errors ?? {};
+    const captcha = issueToken(secret, question.id, { ttlMs: settings.captchaTtlMinutes * 60_000 });
+    const path = questionPath(question.slug);
+
+    res.status(options.status ?? 200).type('html');
+    res.send(
+      templates.page('question', {
+        title: question.wording,
+        question: {
+          ...question,
+          passageHtml: renderPassage(question.passage, question.quote),
+          url: path,
+        },
+        post: post ? { title: post.title, url: `/posts/${post.slug}` } : null,
+        answerCount: thread.answerCount,
+        comments: tree,
+        pagination: paginationView(path, pageNumber, thread.pageCount),
+        form: {
+          action: `${path}/comments`,
+          values: { ...values, parent_id: replyTo ? String(replyTo.id) : (values.parent_id ?? '') },
+          errors,
+          errorList: SUMMARY_ORDER.filter((field) => errors[field]).map((field) => ({
+            field: field === 'form' ? 'author' : field,
+            message: errors[field],
+          })),
+          hasErrors: Object.keys(errors).length > 0,
+          replyTo: replyTo ? { id: replyTo.id, author: replyTo.author } : null,
+          cancelReplyUrl: `${path}#respond`,
+          // The label is ours alone (digits, number words, + - ×), so it is emitted unescaped.
+          captcha: { label: describeChallenge(captcha.claims.challenge), token: captcha.token },
+          bodyLimit: BODY_LIMIT.toLocaleString('en-GB'),
+        },
+      }),
+    );
+  };
+}
+
+export type RenderThreadPage = ReturnType<typeof createThreadPage>;
+
+function numberOrUndefined(value: string | undefined): number | undefined {
+  return value && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+function paginationView(path: string, current: number, count: number) {
+  if (count <= 1) return null;
+  const url = (page: number) => (page === 1 ? `${path}#comments` : `${path}?page=${page}#comments`);
+  return {
+    previous: current > 1 ? url(current - 1) : null,
+    next: current < count ? url(current + 1) : null,
+    pages: pageWindow(current, count).map((page) =>
+      page === null ? { gap: true } : { number: page, url: url(page), current: page === current },
+    ),
+  };
+}
+
+/** 1 … 4 5 [6] 7 8 … 200: the first, the last and two either side; null marks a gap. */
+export function pageWindow(current: number, count: number, around = 2): (number | null)[] {
+  const shown = new Set([1, count]);
+  for (let page = current - around; page <= current + around; page += 1) {
+    if (page >= 1 && page <= count) shown.add(page);
+  }
+  const pages = [...shown].sort((a, b) => a - b);
+  return pages.flatMap((page, index) => (index > 0 && page - (pages[index - 1] as number) > 1 ? [null, page] : [page]));
+}

@@ -1,0 +1,61 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp, type Forum } from './app.js';
+import { purgeExpiredCaptchaUses } from './captcha/captcha.repository.js';
+import type { Config } from './config.js';
+import { connectDatabase, type DatabaseHandle } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { ForumEvents } from './events.js';
+import { seedPosts } from './seed.js';
+
+export interface RunningForum {
+  forum: Forum;
+  server: Server;
+  database: DatabaseHandle;
+  url: string;
+  stop(): Promise<void>;
+}
+
+const CAPTCHA_PURGE_INTERVAL_MS = 60 * 60 * 1000;
+const SHUTDOWN_GRACE_MS = 8_000;
+
+/**
+ * Connects, migrates, seeds and listens. Given a database handle (tests), it uses
+ * that instead of connecting.
+ */
+export async function startForum(config: Config, logger: Logger, database?: DatabaseHandle): Promise<RunningForum> {
+  const db = database ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  await migrateToLatest(db.db);
+  await seedPosts(db.db, config.seedDir, logger);
+
+  const events = new ForumEvents();
+  const forum = createApp({ db: db.db, config, logger, events });
+  const server = createServer(forum.app);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const purge = setInterval(() => {
+    purgeExpiredCaptchaUses(db.db).catch((error) => logger.warn({ err: error }, 'captcha purge failed'));
+  }, CAPTCHA_PURGE_INTERVAL_MS);
+  purge.unref();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      clearInterval(purge);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, SHUTDOWN_GRACE_MS).unref();
+      });
+      await db.close();
+    })();
+    return stopping;
+  };
+
+  return { forum, server, database: db, url: `http://localhost:${port}`, stop };
+}

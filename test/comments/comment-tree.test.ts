@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { buildTree, pathSegment, placeReply } from '../../src/comments/comment-tree.js';
+
+const c = (id: number, parentId: number | null, depth: number) => ({ id, parentId, depth });
+
+describe('buildTree', () => {
+  it('nests replies under their parents, in the order given', () => {
+    const tree = buildTree([c(1, null, 0), c(2, 1, 1), c(4, 2, 2), c(3, 1, 1), c(5, null, 0)], 5);
+    expect(tree.map((n) => n.id)).toEqual([1, 5]);
+    expect(tree[0]?.children.map((n) => n.id)).toEqual([2, 3]);
+    expect(tree[0]?.children[0]?.children.map((n) => [n.id, n.level])).toEqual([[4, 3]]);
+  });
+
+  it('shows comments deeper than the cap at the deepest level', () => {
+    const tree = buildTree([c(1, null, 0), c(2, 1, 1), c(3, 2, 2), c(4, 3, 3)], 2);
+    expect(tree[0]?.children.map((n) => [n.id, n.level])).toEqual([
+      [2, 2],
+      [3, 2],
+      [4, 2],
+    ]);
+  });
+
+  it('starts a branch for a reply whose parent is not shown', () => {
+    expect(buildTree([c(7, 3, 1)], 5).map((n) => n.id)).toEqual([7]);
+  });
+});
+
+describe('placeReply', () => {
+  const path = (...ids: number[]) => ids.map(pathSegment).join('.');
+
+  it('puts a reply under the comment it answers within the cap', () => {
+    expect(placeReply({ path: path(1, 2), depth: 1 }, 5)).toEqual({ parentId: 2, depth: 2 });
+  });
+
+  it('attaches a reply beyond the cap at the deepest allowed level', () => {
+    expect(placeReply({ path: path(1, 2, 3, 4, 5), depth: 4 }, 5)).toEqual({ parentId: 4, depth: 4 });
+    expect(placeReply({ path: path(1, 2, 3), depth: 2 }, 2)).toEqual({ parentId: 1, depth: 1 });
+    expect(placeReply({ path: path(1), depth: 0 }, 1)).toEqual({ parentId: null, depth: 0 });
+  });
+});

@@ -1,0 +1,43 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import supertest from 'supertest';
+import { createApp } from '../../src/app.js';
+import { type Config, type Environment, loadConfig } from '../../src/config.js';
+import { ForumEvents } from '../../src/events.js';
+import { createTestDatabase } from './database.js';
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+
+export function testConfig(environment: Partial<Environment> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    SESSION_SECRET: TEST_SECRET,
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oq-test-')),
+    // Tests answer instantly; the minimum time is tested on its own.
+    CAPTCHA_MIN_SECONDS: '0',
+    LOG_LEVEL: 'silent',
+    ...environment,
+  });
+}
+
+/** The app on a fresh copy of the seeded database, with its events, for one test file. */
+export async function startTestForum(environment: Partial<Environment> = {}) {
+  const database = await createTestDatabase();
+  const config = testConfig(environment);
+  const events = new ForumEvents();
+  const forum = createApp({ db: database.db, config, logger: pino({ level: 'silent' }), events });
+  return {
+    ...forum,
+    db: database.db,
+    database,
+    config,
+    events,
+    /** A browser: keeps cookies between requests. */
+    browser: () => supertest.agent(forum.app),
+    close: () => database.close(),
+  };
+}
+
+export type TestForum = Awaited<ReturnType<typeof startTestForum>>;
