@@ -43,9 +43,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('depth', 'integer', (col) => col.notNull())
     // Ancestor ids, zero-padded and dot-joined: sorting by path gives display order.
     .addColumn('path', 'text', (col) => col.notNull())
-    .addColumn('status', 'text', (col) =>
-      col.notNull().check(sql`status in ('approved', 'pending', 'spam', 'trash')`),
-    )
+    .addColumn('status', 'text', (col) => col.notNull().check(sql`status in ('approved', 'pending', 'spam', 'trash')`))
     .addColumn('held_by_rule', 'text')
     .addColumn('author', 'text', (col) => col.notNull())
     .addColumn('email', 'text', (col) => col.notNull())

@@ -11,14 +11,13 @@ import type { Config } from './config.js';
 import type { DB } from './db/database.js';
 import type { ForumEvents } from './events.js';
 import { healthRoutes } from './health.routes.js';
-import { PUBLIC_DIR } from './paths.js';
 import { notFound } from './http/app-error.js';
 import { errorHandler } from './http/error-handler.js';
 import { sameOrigin } from './http/same-origin.js';
+import { PUBLIC_DIR } from './paths.js';
 import { questionRoutes } from './questions/question.routes.js';
 import { createThreadPage } from './questions/thread-page.js';
 import { loadTemplates, type Templates } from './views/templates.js';
-
 
 export interface AppDeps {
   db: DB;
@@ -51,7 +50,11 @@ export function createApp(deps: AppDeps): Forum {
       logger,
       // Paths only: query strings, cookies and bodies may hold what people typed.
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },

@@ -8,7 +8,9 @@ import { importPost } from './posts/import-post.js';
 export async function seedPosts(db: DB, seedDir: string, logger?: Logger): Promise<void> {
   let files: string[];
   try {
-    files = readdirSync(seedDir).filter((file) => file.endsWith('.txt')).sort();
+    files = readdirSync(seedDir)
+      .filter((file) => file.endsWith('.txt'))
+      .sort();
   } catch {
     logger?.warn({ seedDir }, 'no seed folder; starting without posts');
     return;

@@ -99,8 +99,20 @@ export function parseAnswer(answer: string): number | null {
   if (/^\d{1,4}$/.test(text)) return Number(text);
   const word = NUMBER_WORDS.indexOf(text);
   if (word >= 0) return word;
-  const tens: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
-  const compound = /^(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](one|two|three|four|five|six|seven|eight|nine))?$/.exec(text);
+  const tens: Record<string, number> = {
+    twenty: 20,
+    thirty: 30,
+    forty: 40,
+    fifty: 50,
+    sixty: 60,
+    seventy: 70,
+    eighty: 80,
+    ninety: 90,
+  };
+  const compound =
+    /^(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](one|two|three|four|five|six|seven|eight|nine))?$/.exec(
+      text,
+    );
   if (!compound) return null;
   return (tens[compound[1] as string] as number) + (compound[2] ? NUMBER_WORDS.indexOf(compound[2]) : 0);
 }

@@ -8,7 +8,16 @@ const EMAIL_LIMIT = 254;
 const URL_LIMIT = 2_000;
 
 /** The fields of the comment form, as PRODUCT.md names them. */
-export const FORM_FIELDS = ['author', 'email', 'url', 'body', 'parent_id', 'captcha_answer', 'captcha_token', 'homepage'] as const;
+export const FORM_FIELDS = [
+  'author',
+  'email',
+  'url',
+  'body',
+  'parent_id',
+  'captcha_answer',
+  'captcha_token',
+  'homepage',
+] as const;
 export type FormValues = Record<(typeof FORM_FIELDS)[number], string>;
 
 // C0 and C1 control characters other than tab and line breaks: never part of prose.

@@ -49,7 +49,10 @@ export function pathIds(path: string): number[] {
  * beyond it, WordPress-style, it attaches at the deepest allowed level, under the
  * answered comment's ancestor there (so it reads as a sibling of the answered one).
  */
-export function placeReply(answered: { path: string; depth: number }, maxDepth: number): { parentId: number | null; depth: number } {
+export function placeReply(
+  answered: { path: string; depth: number },
+  maxDepth: number,
+): { parentId: number | null; depth: number } {
   const ancestry = pathIds(answered.path);
   if (answered.depth + 1 < maxDepth) return { parentId: ancestry.at(-1) as number, depth: answered.depth + 1 };
   if (maxDepth < 2) return { parentId: null, depth: 0 };

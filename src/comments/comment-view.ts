@@ -1,7 +1,7 @@
-import type { Templates } from '../views/templates.js';
+import { questionPath } from '../questions/question.js';
 import { exactTime } from '../views/helpers/exact-time.js';
 import { relativeTime } from '../views/helpers/relative-time.js';
-import { questionPath } from '../questions/question.js';
+import type { Templates } from '../views/templates.js';
 import type { Comment } from './comment.js';
 import { buildTree, type TreeNode } from './comment-tree.js';
 
@@ -40,7 +40,10 @@ export function threadView(comments: readonly Comment[], context: ViewContext): 
 }
 
 function nodeView(node: TreeNode<Comment>, context: ViewContext): CommentView {
-  return { ...commentView(node, node.level, context), children: node.children.map((child) => nodeView(child, context)) };
+  return {
+    ...commentView(node, node.level, context),
+    children: node.children.map((child) => nodeView(child, context)),
+  };
 }
 
 /** One comment, at the level the tree shows it. */

@@ -104,7 +104,12 @@ export function listVisitorPending(db: DB, questionId: number, visitorId: string
 }
 
 /** Approved comments newer than `afterId`, in id order: the catch-up after a gap. */
-export function listApprovedAfter(db: DB, questionId: number, afterId: number, limit: number): Promise<PublicCommentRow[]> {
+export function listApprovedAfter(
+  db: DB,
+  questionId: number,
+  afterId: number,
+  limit: number,
+): Promise<PublicCommentRow[]> {
   return db
     .selectFrom('comments')
     .select(PUBLIC_COLUMNS)
@@ -128,11 +133,16 @@ export function findComment(
 }
 
 export async function nextCommentId(db: Kysely<Database>): Promise<number> {
-  const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('comments', 'id'))::int as id`.execute(db);
+  const { rows } = await sql<{
+    id: number;
+  }>`select nextval(pg_get_serial_sequence('comments', 'id'))::int as id`.execute(db);
   return (rows[0] as { id: number }).id;
 }
 
-export async function insertComment(db: Kysely<Database>, row: NewCommentRow & { id: number }): Promise<PublicCommentRow> {
+export async function insertComment(
+  db: Kysely<Database>,
+  row: NewCommentRow & { id: number },
+): Promise<PublicCommentRow> {
   return db.insertInto('comments').values(row).returning(PUBLIC_COLUMNS).executeTakeFirstOrThrow();
 }
 

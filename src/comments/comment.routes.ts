@@ -10,9 +10,9 @@ import { questionPath } from '../questions/question.js';
 import { questionBySlug } from '../questions/question.routes.js';
 import type { RenderThreadPage } from '../questions/thread-page.js';
 import type { Templates } from '../views/templates.js';
+import type { CommentService } from './comment.service.js';
 import { parseCommentForm } from './comment-form.js';
 import { commentJson } from './comment-view.js';
-import type { CommentService } from './comment.service.js';
 
 export interface CommentRoutesDeps {
   db: DB;
@@ -51,7 +51,13 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
         res
           .status(201)
           .location(`${questionPath(question.slug)}#comment-${comment.id}`)
-          .json(commentJson(comment, templates, { slug: question.slug, maxDepth: settings.maxThreadDepth, ownIds: new Set([comment.id]) }));
+          .json(
+            commentJson(comment, templates, {
+              slug: question.slug,
+              maxDepth: settings.maxThreadDepth,
+              ownIds: new Set([comment.id]),
+            }),
+          );
         return;
       }
       res.redirect(303, `${questionPath(question.slug)}#comment-${comment.id}`);
@@ -60,7 +66,10 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
       // The form comes back with everything typed and a message at each bad field.
       await renderThreadPage(req, res, question, {
         status: error.status,
-        form: { values: form.values, errors: Object.keys(error.fields).length > 0 ? error.fields : { form: error.message } },
+        form: {
+          values: form.values,
+          errors: Object.keys(error.fields).length > 0 ? error.fields : { form: error.message },
+        },
       });
     }
   });

@@ -1,5 +1,5 @@
-import { checkAnswer, type CaptchaFailure } from '../captcha/challenge.js';
 import { recordCaptchaUse } from '../captcha/captcha.repository.js';
+import { type CaptchaFailure, checkAnswer } from '../captcha/challenge.js';
 import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import type { ForumEvents } from '../events.js';
@@ -71,9 +71,12 @@ export function createCommentService(deps: CommentServiceDeps) {
    * single use are written in one transaction, before anyone is told it was accepted.
    */
   async function postComment(question: Question, draft: CommentDraft, context: PostingContext): Promise<Comment> {
-    if (draft.honeypot.trim() !== '') throw new AppError(422, 'honeypot', messages.honeypot, { form: messages.honeypot });
+    if (draft.honeypot.trim() !== '')
+      throw new AppError(422, 'honeypot', messages.honeypot, { form: messages.honeypot });
     if (!draft.captchaAnswer?.trim()) {
-      throw new AppError(422, 'captcha_required', messages.captchaRequired, { captcha_answer: messages.captchaRequired });
+      throw new AppError(422, 'captcha_required', messages.captchaRequired, {
+        captcha_answer: messages.captchaRequired,
+      });
     }
     const now = context.now ?? new Date();
     const captcha = checkAnswer(secret, draft.captchaToken, draft.captchaAnswer, {

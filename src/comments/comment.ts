@@ -1,5 +1,5 @@
-import type { CommentStatus } from './comment.table.js';
 import type { PublicCommentRow } from './comment.repository.js';
+import type { CommentStatus } from './comment.table.js';
 
 /** A comment as pages, the API and live events see it: nothing private. */
 export interface Comment {

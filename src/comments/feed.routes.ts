@@ -18,9 +18,11 @@ export function feedRoutes(db: DB, templates: Templates, publicUrl: string): Rou
       date: new Date(row.created_at).toUTCString(),
       html: row.body_html,
     }));
-    res.type('application/rss+xml; charset=utf-8').send(
-      templates.partial('feed', { siteUrl: publicUrl, items, updated: items[0]?.date ?? new Date().toUTCString() }),
-    );
+    res
+      .type('application/rss+xml; charset=utf-8')
+      .send(
+        templates.partial('feed', { siteUrl: publicUrl, items, updated: items[0]?.date ?? new Date().toUTCString() }),
+      );
   });
   return router;
 }

@@ -30,7 +30,19 @@ const commenterMarkup: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
   // The text inside these is code or styling, never prose to keep.
-  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'svg', 'math', 'iframe', 'object', 'template'],
+  nonTextTags: [
+    'script',
+    'style',
+    'textarea',
+    'option',
+    'noscript',
+    'title',
+    'svg',
+    'math',
+    'iframe',
+    'object',
+    'template',
+  ],
 };
 
 // The second pass also allows the paragraphs and line breaks we add, and mends any
@@ -38,7 +50,10 @@ const commenterMarkup: sanitizeHtml.IOptions = {
 const withParagraphs: sanitizeHtml.IOptions = {
   ...commenterMarkup,
   allowedTags: [...(commenterMarkup.allowedTags as string[]), 'p', 'br'],
-  allowedAttributes: { ...(commenterMarkup.allowedAttributes as Record<string, string[]>), a: ['href', 'title', 'rel'] },
+  allowedAttributes: {
+    ...(commenterMarkup.allowedAttributes as Record<string, string[]>),
+    a: ['href', 'title', 'rel'],
+  },
   transformTags: {
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: LINK_REL } }),
   },

@@ -15,13 +15,26 @@ const PARSER_ERRORS: Record<string, AppError> = {
 };
 
 /** Driver errors that mean the database is away, not that the request was wrong. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08006',
+  '08001',
+  '08003',
+]);
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    message,
+  );
 }
 
 export function toAppError(error: unknown): AppError {
@@ -45,7 +58,11 @@ export function errorHandler(templates: Templates, logger: Logger) {
     res.status(appError.status);
     if (appError.status === 503) res.set('Retry-After', '30');
     if (wantsJson(req)) {
-      res.json({ errors: { form: appError.message, ...appError.fields }, code: appError.code, message: appError.message });
+      res.json({
+        errors: { form: appError.message, ...appError.fields },
+        code: appError.code,
+        message: appError.message,
+      });
       return;
     }
     res.type('html').send(

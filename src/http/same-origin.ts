@@ -10,13 +10,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * privacy-minded browsers) pass to the form's own checks.
  */
 export function sameOrigin(req: Request, _res: Response, next: NextFunction): void {
-  if (SAFE_METHODS.has(req.method)) return next();
-  const claimed = req.get('origin') ?? req.get('referer');
-  if (claimed === undefined || claimed === '') return next();
-  if (hostOf(claimed) !== req.get('host')?.toLowerCase()) {
-    return next(new AppError(403, 'cross_site', messages.crossSite));
-  }
-  next();
+  const claimed = SAFE_METHODS.has(req.method) ? undefined : (req.get('origin') ?? req.get('referer'));
+  const foreign = claimed !== undefined && claimed !== '' && hostOf(claimed) !== req.get('host')?.toLowerCase();
+  next(foreign ? new AppError(403, 'cross_site', messages.crossSite) : undefined);
 }
 
 function hostOf(value: string): string | null {

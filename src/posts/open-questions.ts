@@ -59,7 +59,8 @@ const WANT_TO_KNOW = new RegExp(
 /** Where one wh-clause of a list ends and the next begins. */
 const CLAUSE_SEAM = new RegExp(`(?:,\\s*(?:and\\s+|or\\s+)?|\\s+(?:and|or)\\s+)(?=(?:${WH})\\s)`, 'gi');
 /** Abbreviations whose full stop does not end a sentence ("Russia v. Estonia"). */
-const ABBREVIATIONS = /\b(?:v|vs|e\.g|i\.e|etc|mr|mrs|ms|dr|prof|st|no|cf|al|u\.s|u\.k|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.$/i;
+const ABBREVIATIONS =
+  /\b(?:v|vs|e\.g|i\.e|etc|mr|mrs|ms|dr|prof|st|no|cf|al|u\.s|u\.k|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.$/i;
 /** Paragraphs up to this length are shown whole as a question's passage. */
 const WHOLE_PARAGRAPH_LIMIT = 600;
 const SENTENCES_AROUND = 2;
@@ -104,7 +105,7 @@ function indirectQuestionsIn({ text, start }: Span): Omit<FoundQuestion, 'passag
     const to = seam ? (seam.index as number) : clauses.length;
     const quote = clauses.slice(from, to).trim();
     // A bare wh-word ("and why") is not a question anyone could answer on its own.
-    if (quote.split(/\s+/).length >= 3) {
+    if (quote.split(/\s+/).length >= 2) {
       questions.push({ quote, start: start + clauseStart + from, wording: asQuestion(quote) });
     }
     if (seam) from = (seam.index as number) + seam[0].length;

@@ -106,7 +106,22 @@ function parseCitation(line: string): { title: string | null; name: string | nul
 }
 
 // A slug that stops on one of these reads as cut off ("...-comply-to-the").
-const TRAILING_FILLERS = new Set(['a', 'an', 'the', 'to', 'of', 'in', 'on', 'for', 'and', 'or', 'which', 'that', 'with', 'by']);
+const TRAILING_FILLERS = new Set([
+  'a',
+  'an',
+  'the',
+  'to',
+  'of',
+  'in',
+  'on',
+  'for',
+  'and',
+  'or',
+  'which',
+  'that',
+  'with',
+  'by',
+]);
 
 /** Lower-case words joined by hyphens, at most `maxWords` of them, ASCII only. */
 export function slugify(text: string, maxWords = 8): string {

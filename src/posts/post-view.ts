@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { questionPath } from '../questions/question.js';
 
-const escape = Handlebars.escapeExpression;
+const escapeHtml = Handlebars.escapeExpression;
 
 interface LinkedQuestion {
   slug: string;
@@ -36,11 +36,11 @@ export function renderPostBody(
     for (const question of anchored) {
       const from = (question.quoteStart as number) - start;
       if (from < cursor || from >= paragraph.length) continue;
-      text += escape(paragraph.slice(cursor, from));
-      text += `<a class="question-link" href="${questionPath(question.slug)}" title="Discuss: ${escape(question.wording)}">${escape(question.quote)}</a>`;
+      text += escapeHtml(paragraph.slice(cursor, from));
+      text += `<a class="question-link" href="${questionPath(question.slug)}" title="Discuss: ${escapeHtml(question.wording)}">${escapeHtml(question.quote)}</a>`;
       cursor = from + question.quote.length;
     }
-    text += escape(paragraph.slice(cursor));
+    text += escapeHtml(paragraph.slice(cursor));
     html.push(`<p>${text}</p>`);
   }
   return html.join('\n');
@@ -48,9 +48,9 @@ export function renderPostBody(
 
 function renderCitation(citation: { title: string | null; name: string | null; date: string }): string {
   const parts = [
-    citation.title ? `<cite>${escape(citation.title)}</cite>` : '',
-    citation.name ? escape(citation.name) : '',
-    citation.date ? escape(citation.date) : '',
+    citation.title ? `<cite>${escapeHtml(citation.title)}</cite>` : '',
+    citation.name ? escapeHtml(citation.name) : '',
+    citation.date ? escapeHtml(citation.date) : '',
   ].filter(Boolean);
   return `<p class="post__source">Source: ${parts.join(', ')}</p>`;
 }
@@ -58,6 +58,6 @@ function renderCitation(citation: { title: string | null; name: string | null; d
 /** The passage with the question's own words marked. */
 export function renderPassage(passage: string, quote: string): string {
   const at = passage.indexOf(quote);
-  if (at < 0) return escape(passage);
-  return `${escape(passage.slice(0, at))}<mark>${escape(quote)}</mark>${escape(passage.slice(at + quote.length))}`;
+  if (at < 0) return escapeHtml(passage);
+  return `${escapeHtml(passage.slice(0, at))}<mark>${escapeHtml(quote)}</mark>${escapeHtml(passage.slice(at + quote.length))}`;
 }

@@ -46,7 +46,10 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
   const router = Router();
 
   async function renderPost(post: PostRow) {
-    const [questions, posts] = await Promise.all([listQuestionsWithCounts(db, post.id).then((rows) => rows.map(toQuestion)), listPosts(db)]);
+    const [questions, posts] = await Promise.all([
+      listQuestionsWithCounts(db, post.id).then((rows) => rows.map(toQuestion)),
+      listPosts(db),
+    ]);
     const date = longDate(post.published_on);
     const url = `${publicUrl}/posts/${post.slug}`;
     return templates.page('post', {

@@ -1,5 +1,5 @@
-import type { QuestionRow } from './question.table.js';
 import type { QuestionWithCount } from './question.repository.js';
+import type { QuestionRow } from './question.table.js';
 
 /** A question as the rest of the application sees it. */
 export interface Question {

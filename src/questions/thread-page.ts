@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import { describeChallenge, issueToken } from '../captcha/challenge.js';
+import type { CommentService } from '../comments/comment.service.js';
 import type { FormValues } from '../comments/comment-form.js';
 import { BODY_LIMIT } from '../comments/comment-form.js';
 import { threadView } from '../comments/comment-view.js';
-import type { CommentService } from '../comments/comment.service.js';
 import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';

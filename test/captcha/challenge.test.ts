@@ -46,8 +46,11 @@ describe('the arithmetic challenge', () => {
 
 describe('captcha tokens', () => {
   const issue = (now = 1_000_000) => issueToken(secret, 7, { now, ttlMs: 60_000, challenge: fourPlusNine });
-  const check = (token: string, answer: string, options: { questionId?: number; now?: number; minAgeMs?: number } = {}) =>
-    checkAnswer(secret, token, answer, { questionId: 7, now: 1_010_000, minAgeMs: 3_000, ...options });
+  const check = (
+    token: string,
+    answer: string,
+    options: { questionId?: number; now?: number; minAgeMs?: number } = {},
+  ) => checkAnswer(secret, token, answer, { questionId: 7, now: 1_010_000, minAgeMs: 3_000, ...options });
 
   it('accepts the right answer to its own question', () => {
     expect(check(issue().token, '13')).toMatchObject({ ok: true });
@@ -67,7 +70,11 @@ describe('captcha tokens', () => {
     claims.challenge.right = 0;
     const tampered = `${version}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
     expect(check(tampered, '4')).toEqual({ ok: false, reason: 'forged' });
-    const foreign = issueToken('another-secret-entirely-0123456789', 7, { now: 1_000_000, ttlMs: 60_000, challenge: fourPlusNine });
+    const foreign = issueToken('another-secret-entirely-0123456789', 7, {
+      now: 1_000_000,
+      ttlMs: 60_000,
+      challenge: fourPlusNine,
+    });
     expect(check(foreign.token, '13')).toEqual({ ok: false, reason: 'forged' });
     expect(check('garbage', '13')).toEqual({ ok: false, reason: 'malformed' });
   });

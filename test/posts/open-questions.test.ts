@@ -68,7 +68,9 @@ describe('findOpenQuestions reading as a person would', () => {
   });
 
   it('ignores statements, even ones with wh-words in them', () => {
-    expect(wordings('This is what is suspected in the Russia v. Estonia case. I understand and do think we need it.')).toEqual([]);
+    expect(
+      wordings('This is what is suspected in the Russia v. Estonia case. I understand and do think we need it.'),
+    ).toEqual([]);
     expect(wordings('What a week it has been.')).toEqual([]);
   });
 

@@ -1,8 +1,27 @@
 import type { Agent, Response } from 'supertest';
 
 const NUMBER_WORDS = [
-  'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten',
-  'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty',
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+  'twenty',
 ];
 
 /** Solves `4 + nine =` the way an outside client would: from the label's text alone. */
@@ -29,7 +48,8 @@ export function readForm(html: string): PageForm {
   const token = /name="captcha_token" value="([^"]*)"/.exec(html)?.[1];
   const parentId = /name="parent_id" value="([^"]*)"/.exec(html)?.[1] ?? '';
   const action = /<form class="comment-form" method="post" action="([^"]+)"/.exec(html)?.[1];
-  if (label === undefined || token === undefined || action === undefined) throw new Error('No comment form on the page');
+  if (label === undefined || token === undefined || action === undefined)
+    throw new Error('No comment form on the page');
   return { label, answer: String(solveCaptchaLabel(label)), token, parentId, action };
 }
 
@@ -71,6 +91,9 @@ export async function answer(
 /** The id in a 303's `Location: /questions/:slug#comment-<id>`. */
 export function commentIdFrom(response: Response): number {
   const id = /#comment-(\d+)$/.exec(response.headers.location ?? '')?.[1];
-  if (!id) throw new Error(`Not a comment redirect: ${response.status} ${response.headers.location} ${response.text.slice(0, 300)}`);
+  if (!id)
+    throw new Error(
+      `Not a comment redirect: ${response.status} ${response.headers.location} ${response.text.slice(0, 300)}`,
+    );
   return Number(id);
 }

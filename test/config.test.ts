@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseTrustProxy } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('has a default for everything but the production secret', () => {
+    const config = loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(32) });
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      trustProxy: false,
+      forum: { maxThreadDepth: 5, commentsPerPage: 50, captchaMinSeconds: 3, holdAll: false, linkLimit: 2 },
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('requires SESSION_SECRET in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'short' })).toThrow(/at least 32/);
+  });
+
+  it('refuses values it cannot use, naming them', () => {
+    expect(() => loadConfig({ SESSION_SECRET: 'x'.repeat(32), PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ SESSION_SECRET: 'x'.repeat(32), DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  });
+
+  it('reads TRUST_PROXY in Express syntax', () => {
+    expect(parseTrustProxy('false')).toBe(false);
+    expect(parseTrustProxy('true')).toBe(true);
+    expect(parseTrustProxy('2')).toBe(2);
+    expect(parseTrustProxy('loopback, 10.0.0.0/8')).toBe('loopback, 10.0.0.0/8');
+  });
+});

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answer, commentIdFrom } from '../support/form.js';
+import { startTestForum, type TestForum } from '../support/forum.js';
+
+let forum: TestForum;
+beforeAll(async () => {
+  forum = await startTestForum({ COMMENTS_PER_PAGE: '2' });
+});
+afterAll(() => forum.close());
+
+describe('the front page', () => {
+  it('shows the post with each open question linked to its thread', async () => {
+    const res = await forum.browser().get('/').expect(200);
+    expect(res.text).toContain('<h1 class="post__title">Multilateral Cyber Security</h1>');
+    expect(res.text).toContain('Cyber world, politics &amp; diplomacy');
+    expect(res.text).toContain('<cite>Multilateral cyber security</cite>, China Daily, 19 September 2011');
+    expect(res.text).toContain(
+      'But the question is <a class="question-link" href="/questions/how-useful-can-it-be" title="Discuss: How useful can it be?">how useful can it be?</a>',
+    );
+    expect(res.text.match(/class="question-link"/g)).toHaveLength(9);
+  });
+
+  it('lists the questions with their answer counts', async () => {
+    const browser = forum.browser();
+    expect((await answer(browser, 'what-is-concluded')).status).toBe(303);
+    const res = await browser.get('/').expect(200);
+    expect(res.text).toMatch(
+      /href="\/questions\/what-is-concluded">What is concluded\?<\/a>\s*<span[^>]*>1 answer<\/span>/,
+    );
+    expect(res.text).toMatch(
+      /href="\/questions\/what-is-being-discussed">What is being discussed\?<\/a>\s*<span[^>]*>0 answers<\/span>/,
+    );
+  });
+
+  it('offers plain share links and no third-party scripts, fonts or images', async () => {
+    const res = await forum.browser().get('/').expect(200);
+    for (const label of ['Facebook', 'Twitter', 'LinkedIn', 'E-mail', 'RSS'])
+      expect(res.text).toContain(`>${label}</a>`);
+    expect(res.text).not.toMatch(/<(script|img|link)[^>]+(src|href)="(https?:)?\/\//);
+  });
+});
+
+describe('a question page', () => {
+  it('shows the question, its passage and the form', async () => {
+    const res = await forum.browser().get('/questions/how-useful-can-it-be').expect(200);
+    expect(res.text).toContain('<h1 class="question__wording">How useful can it be?</h1>');
+    expect(res.text).toContain('But the question is <mark>how useful can it be?</mark>');
+    expect(res.text).toMatch(/<label for="captcha_answer">\w+ [+\-×] \w+ =<\/label>/);
+    for (const field of ['author', 'email', 'url', 'body', 'parent_id', 'captcha_answer']) {
+      expect(res.text).toContain(`name="${field}"`);
+    }
+  });
+
+  it('shows each comment with a permalink, an exact time and a linked author name', async () => {
+    const browser = forum.browser();
+    const id = commentIdFrom(
+      await answer(browser, 'what-is-their-definition-of-cyberspace', {
+        author: 'Ana',
+        url: 'https://ana.example.org',
+      }),
+    );
+    const res = await forum.browser().get('/questions/what-is-their-definition-of-cyberspace').expect(200);
+    expect(res.text).toContain(`id="comment-${id}"`);
+    expect(res.text).toContain(`<a class="comment__permalink" href="#comment-${id}"><time datetime="`);
+    expect(res.text).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z" title="[^"]+">just now<\/time>/);
+    expect(res.text).toContain('<a href="https://ana.example.org" rel="external nofollow ugc noopener">Ana</a>');
+    expect(res.text).toContain(`href="/questions/what-is-their-definition-of-cyberspace?replyto=${id}#respond"`);
+  });
+
+  it('pages long threads by top-level comments and keeps each thread whole on its page', async () => {
+    const slug = 'what-is-this-code-of-conduct-really-about';
+    const browser = forum.browser();
+    const first = commentIdFrom(await answer(browser, slug, { body: 'first' }));
+    const reply = commentIdFrom(await answer(browser, slug, { body: 'reply to first' }, { replyTo: first }));
+    const second = commentIdFrom(await answer(browser, slug, { body: 'second' }));
+    const third = commentIdFrom(await answer(browser, slug, { body: 'third' }));
+    const lateReply = commentIdFrom(await answer(browser, slug, { body: 'late reply to first' }, { replyTo: first }));
+
+    const page1 = await forum.browser().get(`/questions/${slug}`).expect(200);
+    for (const id of [first, reply, second, lateReply]) expect(page1.text).toContain(`id="comment-${id}"`);
+    expect(page1.text).not.toContain(`id="comment-${third}"`);
+    expect(page1.text).toContain(`href="/questions/${slug}?page=2#comments"`);
+
+    const page2 = await forum.browser().get(`/questions/${slug}?page=2`).expect(200);
+    expect(page2.text).toContain(`id="comment-${third}"`);
+    expect(page2.text).not.toContain(`id="comment-${first}"`);
+    await forum.browser().get(`/questions/${slug}?page=3`).expect(404);
+    await forum.browser().get(`/questions/${slug}?page=abc`).expect(404);
+  });
+
+  it('answers an unknown question with a 404 page in the site layout', async () => {
+    const res = await forum.browser().get('/questions/no-such-question').expect(404);
+    expect(res.text).toContain('<a class="site-header__name" href="/">Open Questions</a>');
+    expect(res.text).toContain('There is no question at this address');
+    await forum.browser().get('/nowhere').expect(404).expect('content-type', /html/);
+  });
+});
+
+describe('the JSON API', () => {
+  it('lists the questions with answer counts', async () => {
+    const res = await forum.browser().get('/api/questions').expect(200);
+    expect(res.body.questions).toHaveLength(9);
+    expect(res.body.questions[0]).toMatchObject({
+      slug: 'what-is-being-discussed',
+      wording: 'What is being discussed?',
+    });
+    expect(typeof res.body.questions[0].answer_count).toBe('number');
+  });
+
+  it('returns approved comments after an id, in id order, and refuses an `after` that is not a whole number', async () => {
+    const slug = 'do-the-military-need-to-comply';
+    const browser = forum.browser();
+    const ids = [];
+    for (const body of ['one', 'two', 'three']) ids.push(commentIdFrom(await answer(browser, slug, { body })));
+    const all = await forum.browser().get(`/api/questions/${slug}/comments`).expect(200);
+    expect(all.body.comments.map((c: { id: number }) => c.id)).toEqual(ids);
+    const after = await forum.browser().get(`/api/questions/${slug}/comments?after=${ids[0]}`).expect(200);
+    expect(after.body.comments.map((c: { id: number }) => c.id)).toEqual(ids.slice(1));
+    const comment = after.body.comments[0];
+    expect(Object.keys(comment)).toEqual(expect.arrayContaining(['id', 'parent_id', 'author', 'html', 'created_at']));
+    expect(comment.html).toContain(`id="comment-${ids[1]}"`);
+    for (const bad of ['abc', '-1', '1.5', '']) {
+      await forum.browser().get(`/api/questions/${slug}/comments?after=${bad}`).expect(400);
+    }
+    await forum.browser().get('/api/questions/nope/comments').expect(404).expect('content-type', /json/);
+  });
+});
+
+describe('health and feed', () => {
+  it('reports the database on /healthz', async () => {
+    const res = await forum.browser().get('/healthz').expect(200);
+    expect(res.body).toEqual({ status: 'ok', database: 'ok' });
+  });
+
+  it('publishes new answers as RSS', async () => {
+    const browser = forum.browser();
+    expect((await answer(browser, 'what-is-being-discussed', { body: 'Feed me <b>bold</b>' })).status).toBe(303);
+    const res = await forum
+      .browser()
+      .get('/feed.xml')
+      .expect(200)
+      .expect('content-type', /rss\+xml/);
+    expect(res.text).toContain('Feed me &lt;b&gt;bold&lt;/b&gt;');
+    expect(res.text).not.toContain('ana@example.org');
+  });
+});
