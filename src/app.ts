@@ -85,7 +85,16 @@ export function createApp(deps: AppDeps): Forum {
   app.use(sameOrigin);
 
   app.use(healthRoutes(db));
-  app.use(questionRoutes({ db, templates, settings, renderThreadPage, publicUrl: config.publicUrl }));
+  app.use(
+    questionRoutes({
+      db,
+      templates,
+      settings,
+      renderThreadPage,
+      publicUrl: config.publicUrl,
+      secret: config.sessionSecret,
+    }),
+  );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage }));
   app.use(feedRoutes(db, templates, config.publicUrl));
 

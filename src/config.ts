@@ -30,6 +30,9 @@ const environmentSchema = z.object({
     .default('false')
     .transform((value) => value === 'true' || value === '1'),
   MODERATION_LINK_LIMIT: integer(2, 0, 100),
+  LIVE_MAX_FOLLOWS: integer(20, 1, 1000),
+  LIVE_EVENTS_PER_SECOND: integer(5, 1, 1000),
+  LIVE_EVENT_BURST: integer(20, 1, 10000),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -49,6 +52,16 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   readonly logLevel: string;
   readonly forum: ForumSettings;
+  readonly live: LiveSettings;
+}
+
+/** Limits on what one Socket.IO connection may ask. */
+export interface LiveSettings {
+  /** Questions one connection may follow at once. */
+  readonly maxFollows: number;
+  /** Sustained client events per second, and the burst allowed above it. */
+  readonly eventsPerSecond: number;
+  readonly eventBurst: number;
 }
 
 /** The forum's own rules that a deployment may tune. */
@@ -91,6 +104,11 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       captchaTtlMinutes: e.CAPTCHA_TTL_MINUTES,
       holdAll: e.MODERATION_HOLD_ALL,
       linkLimit: e.MODERATION_LINK_LIMIT,
+    }),
+    live: Object.freeze({
+      maxFollows: e.LIVE_MAX_FOLLOWS,
+      eventsPerSecond: e.LIVE_EVENTS_PER_SECOND,
+      eventBurst: e.LIVE_EVENT_BURST,
     }),
   });
 }

@@ -7,10 +7,13 @@ import type { Config } from './config.js';
 import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { ForumEvents } from './events.js';
+import { attachLive } from './live/io.js';
 import { seedPosts } from './seed.js';
 
 export interface RunningForum {
   forum: Forum;
+  io: ReturnType<typeof attachLive>;
+  events: ForumEvents;
   server: Server;
   database: DatabaseHandle;
   url: string;
@@ -32,6 +35,16 @@ export async function startForum(config: Config, logger: Logger, database?: Data
   const events = new ForumEvents();
   const forum = createApp({ db: db.db, config, logger, events });
   const server = createServer(forum.app);
+  const io = attachLive(server, {
+    db: db.db,
+    pool: db.pool,
+    templates: forum.templates,
+    comments: forum.comments,
+    forum: config.forum,
+    live: config.live,
+    events,
+    logger,
+  });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -44,8 +57,12 @@ export async function startForum(config: Config, logger: Logger, database?: Data
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(purge);
+      // Followers are told to go: their clients reconnect (to another process, or to
+      // this one after a restart) and catch up from the database.
+      io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Closes the HTTP server too: no new connections; in-flight requests finish.
+        io.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => {
           server.closeAllConnections();
@@ -57,5 +74,5 @@ export async function startForum(config: Config, logger: Logger, database?: Data
     return stopping;
   };
 
-  return { forum, server, database: db, url: `http://localhost:${port}`, stop };
+  return { forum, io, events, server, database: db, url: `http://localhost:${port}`, stop };
 }

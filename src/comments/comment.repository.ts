@@ -21,16 +21,23 @@ const PUBLIC_COLUMNS = [
 
 export type PublicCommentRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;
 
+export interface ThreadCounts {
+  /** Top-level approved comments: what pages are counted in. */
+  rootCount: number;
+  answerCount: number;
+  /** The newest approved id: where a live client's catch-up starts. */
+  latestId: number;
+}
+
 /**
  * One page of a thread in one query: the page's top-level comments (oldest first)
- * with every approved reply under them, in display order, plus the number of
- * top-level comments for paging.
+ * with every approved reply under them, in display order, plus the counts for paging.
  */
 export async function listThreadPage(
   db: DB,
   questionId: number,
   page: { limit: number; offset: number },
-): Promise<{ rows: PublicCommentRow[]; rootCount: number; answerCount: number }> {
+): Promise<{ rows: PublicCommentRow[] } & ThreadCounts> {
   const rows = await db
     .with('roots', (w) =>
       w
@@ -45,39 +52,30 @@ export async function listThreadPage(
     )
     .selectFrom('comments as c')
     .select(PUBLIC_COLUMNS.map((column) => `c.${column}` as const))
-    .select(() => [
-      rootCountQuery(db, questionId).as('root_count'),
-      answerCountQuery(db, questionId).as('answer_count'),
-    ])
+    .select(() => countColumns(db, questionId))
     .where('c.question_id', '=', questionId)
     .where('c.status', '=', 'approved')
     .where('c.root_id', 'in', (eb) => eb.selectFrom('roots').select('roots.id'))
     .orderBy('c.path')
     .execute();
-  const first = rows[0];
-  if (first) return { rows, rootCount: first.root_count ?? 0, answerCount: first.answer_count ?? 0 };
-  // Past the last page (or an empty thread) the counts still matter, for paging.
-  const counts = await db
-    .selectNoFrom(() => [rootCountQuery(db, questionId).as('roots'), answerCountQuery(db, questionId).as('answers')])
-    .executeTakeFirstOrThrow();
-  return { rows: [], rootCount: counts.roots ?? 0, answerCount: counts.answers ?? 0 };
+  // Past the last page (or on an empty thread) the counts still matter, for paging.
+  const counts = rows[0] ?? (await db.selectNoFrom(() => countColumns(db, questionId)).executeTakeFirstOrThrow());
+  return {
+    rows,
+    rootCount: counts.root_count ?? 0,
+    answerCount: counts.answer_count ?? 0,
+    latestId: counts.latest_id ?? 0,
+  };
 }
 
-function answerCountQuery(db: DB, questionId: number) {
-  return db
-    .selectFrom('comments')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('question_id', '=', questionId)
-    .where('status', '=', 'approved');
-}
-
-function rootCountQuery(db: DB, questionId: number) {
-  return db
-    .selectFrom('comments')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('question_id', '=', questionId)
-    .where('status', '=', 'approved')
-    .where('parent_id', 'is', null);
+function countColumns(db: DB, questionId: number) {
+  const approved = () =>
+    db.selectFrom('comments').where('question_id', '=', questionId).where('status', '=', 'approved');
+  return [
+    approved().where('parent_id', 'is', null).select(sql<number>`count(*)::int`.as('n')).as('root_count'),
+    approved().select(sql<number>`count(*)::int`.as('n')).as('answer_count'),
+    approved().select(sql<number>`coalesce(max(id), 0)`.as('n')).as('latest_id'),
+  ];
 }
 
 /** Ids of the comments this browser wrote on a question, to mark them as the reader's. */

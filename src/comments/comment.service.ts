@@ -144,7 +144,7 @@ export function createCommentService(deps: CommentServiceDeps) {
   /** One page of a thread, plus the reader's own held comments that belong on it. */
   async function listThread(question: Question, pageNumber: number, visitorId: string | undefined) {
     const perPage = settings.commentsPerPage;
-    const { rows, rootCount, answerCount } = await listThreadPage(db, question.id, {
+    const { rows, rootCount, answerCount, latestId } = await listThreadPage(db, question.id, {
       limit: perPage,
       offset: (pageNumber - 1) * perPage,
     });
@@ -161,7 +161,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     }
     const comments = thread.map(toComment);
     const ownIds = visitorId ? new Set(await listVisitorCommentIds(db, question.id, visitorId)) : new Set<number>();
-    return { comments, ownIds, rootCount, answerCount, pageCount };
+    return { comments, ownIds, rootCount, answerCount, latestId, pageCount };
   }
 
   async function listSince(question: Question, afterId: number, limit: number): Promise<Comment[]> {

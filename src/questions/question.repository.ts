@@ -26,3 +26,13 @@ export function listQuestionsWithCounts(db: DB, postId?: number): Promise<Questi
   if (postId !== undefined) query = query.where('q.post_id', '=', postId);
   return query.execute() as Promise<QuestionWithCount[]>;
 }
+
+export async function countApproved(db: DB, questionId: number): Promise<number> {
+  const row = await db
+    .selectFrom('comments')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('question_id', '=', questionId)
+    .where('status', '=', 'approved')
+    .executeTakeFirstOrThrow();
+  return row.n;
+}

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { describeChallenge, issueToken } from '../captcha/challenge.js';
 import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
@@ -11,7 +12,7 @@ import { longDate } from '../views/helpers/long-date.js';
 import type { Templates } from '../views/templates.js';
 import { type Question, questionPath, toQuestion } from './question.js';
 import { findQuestionBySlug, listQuestionsWithCounts } from './question.repository.js';
-import type { RenderThreadPage } from './thread-page.js';
+import { LIVE_SCRIPT, type RenderThreadPage } from './thread-page.js';
 
 export interface QuestionRoutesDeps {
   db: DB;
@@ -19,6 +20,7 @@ export interface QuestionRoutesDeps {
   settings: ForumSettings;
   renderThreadPage: RenderThreadPage;
   publicUrl: string;
+  secret: string;
 }
 
 const threadQuery = z.object({
@@ -42,7 +44,7 @@ export async function questionBySlug(db: DB, slug: string): Promise<Question> {
 }
 
 export function questionRoutes(deps: QuestionRoutesDeps): Router {
-  const { db, templates, renderThreadPage, publicUrl } = deps;
+  const { db, templates, settings, secret, renderThreadPage, publicUrl } = deps;
   const router = Router();
 
   async function renderPost(post: PostRow) {
@@ -54,6 +56,7 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
     const url = `${publicUrl}/posts/${post.slug}`;
     return templates.page('post', {
       title: post.title,
+      scripts: [LIVE_SCRIPT],
       post: {
         title: post.title,
         category: post.category,
@@ -88,6 +91,13 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
     const query = threadQuery.safeParse(req.query);
     if (!query.success) throw notFound(messages.pageNotFound);
     await renderThreadPage(req, res, question, { pageNumber: query.data.page, replyToId: query.data.replyto });
+  });
+
+  // A fresh captcha for a form that has just used its own (the live script asks after each post).
+  router.get('/api/questions/:slug/captcha', async (req, res) => {
+    const question = await questionBySlug(db, req.params.slug);
+    const { token, claims } = issueToken(secret, question.id, { ttlMs: settings.captchaTtlMinutes * 60_000 });
+    res.set('Cache-Control', 'no-store').json({ label: describeChallenge(claims.challenge), token });
   });
 
   router.get('/api/questions', async (_req, res) => {

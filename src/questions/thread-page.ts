@@ -27,6 +27,8 @@ export interface FormState {
   errors: Record<string, string>;
 }
 
+export const LIVE_SCRIPT = '/js/live.js';
+
 /** Field order for the error summary: the order they appear on the page. */
 const SUMMARY_ORDER = ['form', 'parent_id', 'author', 'email', 'url', 'body', 'captcha_answer'];
 
@@ -73,6 +75,9 @@ export function createThreadPage(deps: ThreadPageDeps) {
     res.send(
       templates.page('question', {
         title: question.wording,
+        scripts: [LIVE_SCRIPT],
+        latestId: thread.latestId,
+        isLastPage: pageNumber === thread.pageCount,
         question: {
           ...question,
           passageHtml: renderPassage(question.passage, question.quote),

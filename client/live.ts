@@ -1,0 +1,321 @@
+/**
+ * The thread page and front page, live. The pages work fully without this script;
+ * it adds: replies arriving in place, answering without a reload, Reply opening the
+ * form under the comment, live answer counts, and relative times that stay true.
+ * Bundled by esbuild into public/js/live.js (with the Socket.IO client).
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientEvents, LiveComment, ServerEvents } from '../src/live/events.js';
+
+type LiveSocket = Socket<ServerEvents, ClientEvents>;
+
+const HIGHLIGHT_MS = 3000;
+const RELATIVE_TIME_REFRESH_MS = 60_000;
+
+const thread = document.querySelector<HTMLElement>('[data-thread-live]');
+const frontPage = document.querySelector<HTMLElement>('[data-questions-live]');
+if (thread) followThread(thread);
+else if (frontPage) followAnswerCounts(frontPage);
+refreshRelativeTimes();
+
+function followThread(section: HTMLElement): void {
+  const slug = section.dataset.slug as string;
+  const onLastPage = section.dataset.lastPage === 'true';
+  let latestId = Number(section.dataset.latestId ?? 0);
+  const list = section.querySelector<HTMLOListElement>('[data-thread]') as HTMLOListElement;
+  const announcer = section.querySelector<HTMLElement>('[data-live-announcer]');
+  const presence = section.querySelector<HTMLElement>('[data-presence]');
+  const pill = createPill();
+  const unseen = new Set<HTMLElement>();
+  const seenOnScreen = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      unseen.delete(entry.target as HTMLElement);
+      seenOnScreen.unobserve(entry.target);
+    }
+    updatePill();
+  });
+
+  const socket: LiveSocket = io({ transports: ['websocket', 'polling'] });
+  // On every (re)connection, ask for everything after the newest comment we have:
+  // the database fills whatever gap the disconnection left.
+  socket.on('connect', () => socket.emit('follow', { slug, after: latestId }));
+  socket.on('comment:new', (comment) => {
+    if (comment.slug !== slug) return;
+    latestId = Math.max(latestId, comment.id);
+    if (document.getElementById(`comment-${comment.id}`)) return;
+    const element = place(comment);
+    if (!element) return;
+    arrived(element, comment);
+  });
+  socket.on('comment:update', (comment) => {
+    const existing = document.getElementById(`comment-${comment.id}`);
+    const fresh = fromHtml(comment.html);
+    const body = fresh?.querySelector(':scope > .comment__body');
+    const oldBody = existing?.querySelector(':scope > .comment__body');
+    if (body && oldBody) oldBody.replaceWith(body);
+  });
+  socket.on('comment:remove', ({ id }) => {
+    const existing = document.getElementById(`comment-${id}`);
+    if (!existing) return;
+    const body = existing.querySelector(':scope > .comment__body');
+    if (existing.querySelector(':scope > .comment__children') && body) {
+      body.innerHTML = '<p class="comment__removed">This comment was removed.</p>';
+    } else {
+      existing.remove();
+    }
+  });
+  socket.on('presence', ({ slug: about, count }) => {
+    if (about !== slug || !presence) return;
+    presence.hidden = false;
+    presence.textContent =
+      count <= 1
+        ? 'You are the only one following this question live.'
+        : `${count} people are following this question live.`;
+  });
+
+  setUpReplyLinks(section);
+  setUpForm(slug, (comment) => {
+    latestId = Math.max(latestId, comment.id);
+    const element = document.getElementById(`comment-${comment.id}`) ?? place(comment, true);
+    if (element) {
+      element.classList.add('comment--arrived');
+      element.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    }
+  });
+
+  /** Puts a comment where it belongs in the tree; null when it belongs on another page. */
+  function place(comment: LiveComment, own = false): HTMLElement | null {
+    const element = fromHtml(comment.html);
+    if (!element) return null;
+    let container: HTMLOListElement;
+    if (comment.parent_id === null) {
+      if (!onLastPage && !own) return null;
+      container = list;
+    } else {
+      const parent = document.getElementById(`comment-${comment.parent_id}`);
+      if (!parent) return null;
+      container = parent.querySelector(':scope > .comment__children') ?? appendChildList(parent);
+    }
+    document.querySelector('[data-thread-empty]')?.remove();
+    // Siblings stay oldest first, whatever order events arrive in.
+    const later = [...container.children].find(
+      (child) => Number((child as HTMLElement).dataset.commentId) > comment.id,
+    );
+    container.insertBefore(element, later ?? null);
+    keepReaderInPlace(element);
+    return element;
+  }
+
+  function arrived(element: HTMLElement, comment: LiveComment): void {
+    element.classList.add('comment--arrived');
+    setTimeout(() => element.classList.remove('comment--arrived'), HIGHLIGHT_MS);
+    if (announcer) {
+      announcer.textContent = `${comment.parent_id === null ? 'New answer' : 'New reply'} from ${comment.author}`;
+    }
+    const box = element.getBoundingClientRect();
+    if (box.bottom < 0 || box.top > window.innerHeight) {
+      unseen.add(element);
+      seenOnScreen.observe(element);
+      updatePill();
+    }
+  }
+
+  function updatePill(): void {
+    pill.hidden = unseen.size === 0;
+    pill.textContent = unseen.size === 1 ? '1 new reply' : `${unseen.size} new replies`;
+  }
+
+  function createPill(): HTMLButtonElement {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'new-replies-pill';
+    button.hidden = true;
+    button.addEventListener('click', () => {
+      const first = [...unseen].sort((a, b) => Number(a.dataset.commentId) - Number(b.dataset.commentId))[0];
+      first?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+      first?.querySelector<HTMLElement>('.comment__permalink')?.focus();
+    });
+    document.body.append(button);
+    return button;
+  }
+}
+
+/**
+ * A comment inserted above what the reader is looking at would push the page down:
+ * scroll by its height so the text under their eyes stays put.
+ */
+function keepReaderInPlace(element: HTMLElement): void {
+  const box = element.getBoundingClientRect();
+  if (box.bottom <= 0) window.scrollBy(0, box.height);
+}
+
+function appendChildList(parent: HTMLElement): HTMLOListElement {
+  const children = document.createElement('ol');
+  children.className = 'comment__children';
+  parent.append(children);
+  return children;
+}
+
+function fromHtml(html: string): HTMLElement | null {
+  const template = document.createElement('template');
+  template.innerHTML = html.trim();
+  return template.content.firstElementChild as HTMLElement | null;
+}
+
+/** "Reply" moves the form under the comment being answered. */
+function setUpReplyLinks(section: HTMLElement): void {
+  const respond = document.getElementById('respond');
+  const form = respond?.querySelector<HTMLFormElement>('[data-comment-form]');
+  if (!respond || !form) return;
+  const home = respond.parentElement as HTMLElement;
+  const homeNext = respond.nextSibling;
+  const heading = respond.querySelector('#respond-heading');
+  const parentField = form.elements.namedItem('parent_id') as HTMLInputElement;
+  const cancel = document.createElement('a');
+  cancel.href = '#respond';
+  cancel.textContent = 'Cancel reply';
+  cancel.className = 'respond__cancel';
+  cancel.hidden = true;
+  heading?.after(cancel);
+
+  section.addEventListener('click', (event) => {
+    const link = (event.target as HTMLElement).closest<HTMLAnchorElement>('[data-reply-to]');
+    if (!link) return;
+    event.preventDefault();
+    const comment = document.getElementById(`comment-${link.dataset.replyTo}`);
+    const body = comment?.querySelector(':scope > .comment__body');
+    if (!body) return;
+    body.after(respond);
+    parentField.value = link.dataset.replyTo as string;
+    if (heading) heading.textContent = `Reply to ${link.dataset.replyAuthor ?? 'this comment'}`;
+    cancel.hidden = false;
+    form.querySelector<HTMLTextAreaElement>('textarea')?.focus();
+  });
+  cancel.addEventListener('click', (event) => {
+    event.preventDefault();
+    home.insertBefore(respond, homeNext);
+    parentField.value = '';
+    if (heading) heading.textContent = 'Add your answer';
+    cancel.hidden = true;
+  });
+  respond.addEventListener('comment:posted', () => cancel.click());
+}
+
+/** Posts the form with fetch; the answer appears at once, errors show inline, nothing typed is lost. */
+function setUpForm(slug: string, onPosted: (comment: LiveComment) => void): void {
+  const form = document.querySelector<HTMLFormElement>('[data-comment-form]');
+  const summary = document.querySelector<HTMLElement>('[data-error-summary]');
+  if (!form || !summary) return;
+  const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (button) button.disabled = true;
+    clearErrors(form, summary);
+    try {
+      const response = await fetch(form.action, {
+        method: 'POST',
+        headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(new FormData(form) as unknown as Record<string, string>),
+        credentials: 'same-origin',
+      });
+      const result = await response.json().catch(() => ({ errors: { form: 'The forum did not answer. Try again.' } }));
+      if (response.status === 201) {
+        onPosted({ ...result, slug } as LiveComment);
+        (form.elements.namedItem('body') as HTMLTextAreaElement).value = '';
+        document.getElementById('respond')?.dispatchEvent(new Event('comment:posted'));
+      } else {
+        showErrors(form, summary, result.errors ?? { form: 'Your answer could not be sent. Try again.' });
+      }
+    } catch {
+      showErrors(form, summary, { form: 'Your answer could not be sent: check your connection and try again.' });
+    } finally {
+      (form.elements.namedItem('captcha_answer') as HTMLInputElement).value = '';
+      await refreshCaptcha(slug, form);
+      if (button) button.disabled = false;
+    }
+  });
+}
+
+/** A captcha is single-use: after every attempt the form gets a new one. */
+async function refreshCaptcha(slug: string, form: HTMLFormElement): Promise<void> {
+  try {
+    const response = await fetch(`/api/questions/${encodeURIComponent(slug)}/captcha`, { credentials: 'same-origin' });
+    if (!response.ok) return;
+    const { label, token } = (await response.json()) as { label: string; token: string };
+    const labelElement = form.querySelector('label[for="captcha_answer"]');
+    if (labelElement) labelElement.textContent = label;
+    (form.elements.namedItem('captcha_token') as HTMLInputElement).value = token;
+  } catch {
+    // The old token stays; the server will say it is used, and the next try refreshes.
+  }
+}
+
+function clearErrors(form: HTMLFormElement, summary: HTMLElement): void {
+  summary.hidden = true;
+  for (const message of form.querySelectorAll('[data-client-error]')) message.remove();
+  for (const group of form.querySelectorAll('.form-group--error')) group.classList.remove('form-group--error');
+  for (const field of form.querySelectorAll('[aria-invalid]')) field.removeAttribute('aria-invalid');
+}
+
+function showErrors(form: HTMLFormElement, summary: HTMLElement, errors: Record<string, string>): void {
+  const list = summary.querySelector('ul') as HTMLUListElement;
+  list.replaceChildren();
+  for (const [name, message] of Object.entries(errors)) {
+    const field = form.elements.namedItem(name);
+    const target = field instanceof HTMLElement && field.getAttribute('type') !== 'hidden' ? field : null;
+    if (name === 'form' && Object.keys(errors).length > 1) continue;
+    const item = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = `#${target ? target.id : 'author'}`;
+    link.textContent = message;
+    item.append(link);
+    list.append(item);
+    if (!target) continue;
+    const group = target.closest('.form-group');
+    group?.classList.add('form-group--error');
+    target.setAttribute('aria-invalid', 'true');
+    const note = document.createElement('p');
+    note.className = 'error-message';
+    note.dataset.clientError = '';
+    note.id = `${target.id}-error`;
+    note.textContent = message;
+    target.before(note);
+  }
+  summary.hidden = false;
+  summary.focus();
+}
+
+function followAnswerCounts(section: HTMLElement): void {
+  const socket: LiveSocket = io({ transports: ['websocket', 'polling'] });
+  socket.on('connect', () => socket.emit('questions:follow'));
+  socket.on('question:count', ({ slug, answer_count }) => {
+    const count = section.querySelector<HTMLElement>(`[data-question-slug="${CSS.escape(slug)}"] [data-answer-count]`);
+    if (!count) return;
+    count.dataset.answerCount = String(answer_count);
+    count.textContent = `${answer_count.toLocaleString('en-GB')} ${answer_count === 1 ? 'answer' : 'answers'}`;
+  });
+}
+
+const relative = new Intl.RelativeTimeFormat('en-GB', { numeric: 'auto' });
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 31_536_000],
+  ['month', 2_592_000],
+  ['week', 604_800],
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+];
+
+/** Server-rendered "3 minutes ago" goes stale while the page is open; keep it true. */
+function refreshRelativeTimes(): void {
+  const update = () => {
+    for (const time of document.querySelectorAll<HTMLTimeElement>('.comment__permalink time[datetime]')) {
+      const seconds = Math.round((Date.parse(time.dateTime) - Date.now()) / 1000);
+      const unit = UNITS.find(([, size]) => Math.abs(seconds) >= size);
+      time.textContent = unit ? relative.format(Math.trunc(seconds / unit[1]), unit[0]) : 'just now';
+    }
+  };
+  setInterval(update, RELATIVE_TIME_REFRESH_MS);
+}

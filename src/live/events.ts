@@ -1,0 +1,53 @@
+/**
+ * The Socket.IO contract, shared by the server and the page script (client/live.ts).
+ * Client events are `entity:verb` requests; server events say what happened.
+ */
+export interface FollowRequest {
+  slug: string;
+  /** The newest comment id the client has; it gets everything newer first. */
+  after?: number;
+}
+
+export type Ack = (reply: { data?: unknown; error?: string }) => void;
+
+export interface ClientEvents {
+  follow: (request: FollowRequest, ack?: Ack) => void;
+  unfollow: (request: { slug: string }, ack?: Ack) => void;
+  /** The front page: answer counts of every question. */
+  'questions:follow': (ack?: Ack) => void;
+}
+
+export interface LiveComment {
+  id: number;
+  parent_id: number | null;
+  in_reply_to_id: number | null;
+  author: string;
+  created_at: string;
+  /** The comment partial, exactly as the page renders it. */
+  html: string;
+  /** The question it belongs to, so a client following several can tell. */
+  slug: string;
+}
+
+export interface ServerEvents {
+  'comment:new': (comment: LiveComment) => void;
+  'comment:update': (comment: LiveComment) => void;
+  'comment:remove': (removed: { id: number; slug: string }) => void;
+  presence: (presence: { slug: string; count: number }) => void;
+  'question:count': (count: { slug: string; answer_count: number }) => void;
+  error: (error: { code: LiveErrorCode; message: string }) => void;
+}
+
+export type LiveErrorCode = 'invalid' | 'not_found' | 'too_many_follows' | 'rate_limited' | 'unavailable';
+
+/** The only error texts that reach clients. */
+export const liveErrors: Record<LiveErrorCode, string> = {
+  invalid: 'That event was not understood.',
+  not_found: 'There is no question with that slug.',
+  too_many_follows: 'This connection follows too many questions already.',
+  rate_limited: 'Too many events; slow down.',
+  unavailable: 'The forum cannot reach its database just now; it will retry.',
+};
+
+export const questionRoom = (questionId: number) => `question:${questionId}`;
+export const FRONT_PAGE_ROOM = 'questions';

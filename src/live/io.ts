@@ -1,0 +1,195 @@
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
+import type { Comment } from '../comments/comment.js';
+import type { CommentService } from '../comments/comment.service.js';
+import { commentView } from '../comments/comment-view.js';
+import type { ForumSettings, LiveSettings } from '../config.js';
+import type { DB } from '../db/database.js';
+import type { ForumEvents } from '../events.js';
+import { isDatabaseUnavailable } from '../http/error-handler.js';
+import { toQuestion } from '../questions/question.js';
+import { countApproved, findQuestionBySlug } from '../questions/question.repository.js';
+import type { Templates } from '../views/templates.js';
+import {
+  type Ack,
+  type ClientEvents,
+  FRONT_PAGE_ROOM,
+  type LiveComment,
+  type LiveErrorCode,
+  liveErrors,
+  questionRoom,
+  type ServerEvents,
+} from './events.js';
+import { TokenBucket } from './rate-limit.js';
+
+export interface LiveDeps {
+  db: DB;
+  /** With a server database, events cross processes through it; without, they stay in memory. */
+  pool?: pg.Pool;
+  templates: Templates;
+  comments: CommentService;
+  forum: ForumSettings;
+  live: LiveSettings;
+  events: ForumEvents;
+  logger: Logger;
+}
+
+type LiveServer = Server<ClientEvents, ServerEvents>;
+type LiveSocket = Socket<ClientEvents, ServerEvents, Record<string, never>, { follows: Map<string, number> }>;
+
+const followRequest = z.object({
+  slug: z.string().min(1).max(200),
+  after: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
+});
+/** Catch-up reads this many comments per query. */
+const CATCH_UP_BATCH = 500;
+/** Presence is sent at most this often per question, whatever the churn. */
+const PRESENCE_INTERVAL_MS = 500;
+
+/**
+ * Socket.IO for live threads: `follow` sends what the client missed (from the
+ * database, so it works after any gap and on any process), then live events for
+ * that question. Domain events from the services are broadcast to the rooms.
+ */
+export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
+  const { db, templates, comments, forum, live, events, logger } = deps;
+  const io: LiveServer = new Server(httpServer, {
+    // The page script bundles its own client (public/js/live.js).
+    serveClient: false,
+    // Small messages only; a client has no reason to send more.
+    maxHttpBufferSize: 16 * 1024,
+    cors: { origin: false },
+  });
+  if (deps.pool) {
+    io.adapter(
+      createAdapter(deps.pool, { errorHandler: (error) => logger.warn({ err: error }, 'socket.io adapter error') }),
+    );
+  }
+
+  const toLive = (comment: Comment, slug: string): LiveComment => ({
+    id: comment.id,
+    parent_id: comment.parentId,
+    in_reply_to_id: comment.inReplyToId,
+    author: comment.author,
+    created_at: comment.createdAt.toISOString(),
+    slug,
+    html: templates.partial(
+      'comment',
+      commentView(comment, Math.min(comment.depth + 1, forum.maxThreadDepth), { slug, maxDepth: forum.maxThreadDepth }),
+    ),
+  });
+
+  const presence = presenceBroadcaster(io);
+
+  io.on('connection', (raw) => {
+    const socket = raw as LiveSocket;
+    socket.data.follows = new Map();
+    const bucket = new TokenBucket(live.eventBurst, live.eventsPerSecond);
+
+    const refuse = (code: LiveErrorCode, ack?: Ack) => {
+      socket.emit('error', { code, message: liveErrors[code] });
+      if (typeof ack === 'function') ack({ error: liveErrors[code] });
+    };
+    // Every client event passes the rate limit first; a flood is refused, not served.
+    socket.use((_packet, next) => {
+      if (bucket.take()) return next();
+      refuse('rate_limited');
+    });
+
+    socket.on('follow', async (request, ack) => {
+      const parsed = followRequest.safeParse(request);
+      if (!parsed.success) return refuse('invalid', ack);
+      const { slug, after = 0 } = parsed.data;
+      if (!socket.data.follows.has(slug) && socket.data.follows.size >= live.maxFollows) {
+        return refuse('too_many_follows', ack);
+      }
+      try {
+        const row = await findQuestionBySlug(db, slug);
+        if (!row) return refuse('not_found', ack);
+        const question = toQuestion(row);
+        socket.data.follows.set(slug, question.id);
+        // Join first, then catch up: a comment committed in between arrives twice at
+        // worst, and the client drops duplicates by id. Nothing can fall in the gap.
+        await socket.join(questionRoom(question.id));
+        let cursor = after;
+        for (;;) {
+          const missed = await comments.listSince(question, cursor, CATCH_UP_BATCH);
+          for (const comment of missed) socket.emit('comment:new', toLive(comment, slug));
+          if (missed.length < CATCH_UP_BATCH) break;
+          cursor = (missed.at(-1) as Comment).id;
+        }
+        if (typeof ack === 'function') ack({ data: { slug, following: true } });
+        presence.changed(question.id, slug);
+      } catch (error) {
+        logger.warn({ err: error }, 'follow failed');
+        refuse(isDatabaseUnavailable(error) ? 'unavailable' : 'invalid', ack);
+      }
+    });
+
+    socket.on('unfollow', async (request, ack) => {
+      const slug = typeof request?.slug === 'string' ? request.slug : undefined;
+      const questionId = slug ? socket.data.follows.get(slug) : undefined;
+      if (!slug || questionId === undefined) return refuse('invalid', ack);
+      socket.data.follows.delete(slug);
+      await socket.leave(questionRoom(questionId));
+      presence.changed(questionId, slug);
+      if (typeof ack === 'function') ack({ data: { slug, following: false } });
+    });
+
+    socket.on('questions:follow', async (ack) => {
+      await socket.join(FRONT_PAGE_ROOM);
+      if (typeof ack === 'function') ack({ data: { following: true } });
+    });
+
+    socket.on('disconnect', () => {
+      for (const [slug, questionId] of socket.data.follows) presence.changed(questionId, slug);
+    });
+  });
+
+  const announceCount = async (questionId: number, slug: string) => {
+    const count = await countApproved(db, questionId);
+    io.to(FRONT_PAGE_ROOM).emit('question:count', { slug, answer_count: count });
+  };
+  const report = (what: string) => (error: unknown) => logger.warn({ err: error }, `live: ${what} failed`);
+
+  events.on('comment.created', ({ comment, questionSlug }) => {
+    if (comment.status !== 'approved') return;
+    io.to(questionRoom(comment.questionId)).emit('comment:new', toLive(comment, questionSlug));
+    announceCount(comment.questionId, questionSlug).catch(report('answer count'));
+  });
+
+  return io;
+}
+
+/**
+ * Tells each question's followers how many they are, counting sockets on every
+ * process; at most once per interval per question, so a crowd joining is one message.
+ */
+function presenceBroadcaster(io: LiveServer) {
+  const pending = new Map<number, NodeJS.Timeout>();
+  return {
+    changed(questionId: number, slug: string) {
+      if (pending.has(questionId)) return;
+      const timer = setTimeout(async () => {
+        pending.delete(questionId);
+        try {
+          const sockets = await io.in(questionRoom(questionId)).fetchSockets();
+          io.to(questionRoom(questionId)).emit('presence', { slug, count: sockets.length });
+        } catch {
+          // Another process did not answer in time; the next change will count again.
+        }
+      }, PRESENCE_INTERVAL_MS);
+      timer.unref();
+      pending.set(questionId, timer);
+    },
+  };
+}
