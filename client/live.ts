@@ -25,6 +25,7 @@ function followThread(section: HTMLElement): void {
   const list = section.querySelector<HTMLOListElement>('[data-thread]') as HTMLOListElement;
   const announcer = section.querySelector<HTMLElement>('[data-live-announcer]');
   const presence = section.querySelector<HTMLElement>('[data-presence]');
+  const total = section.querySelector<HTMLElement>('[data-answer-total]');
   const pill = createPill();
   const unseen = new Set<HTMLElement>();
   const seenOnScreen = new IntersectionObserver((entries) => {
@@ -44,16 +45,14 @@ function followThread(section: HTMLElement): void {
     if (comment.slug !== slug) return;
     latestId = Math.max(latestId, comment.id);
     if (document.getElementById(`comment-${comment.id}`)) return;
+    countAnswer();
     const element = place(comment);
     if (!element) return;
     arrived(element, comment);
   });
   socket.on('comment:update', (comment) => {
     const existing = document.getElementById(`comment-${comment.id}`);
-    const fresh = fromHtml(comment.html);
-    const body = fresh?.querySelector(':scope > .comment__body');
-    const oldBody = existing?.querySelector(':scope > .comment__body');
-    if (body && oldBody) oldBody.replaceWith(body);
+    if (existing) replaceBody(existing, comment.html);
   });
   socket.on('comment:remove', ({ id }) => {
     const existing = document.getElementById(`comment-${id}`);
@@ -77,8 +76,13 @@ function followThread(section: HTMLElement): void {
   setUpReplyLinks(section);
   setUpForm(slug, (comment) => {
     latestId = Math.max(latestId, comment.id);
-    const element = document.getElementById(`comment-${comment.id}`) ?? place(comment, true);
+    const existing = document.getElementById(`comment-${comment.id}`);
+    // The live event may have won the race; the response's copy is marked as the reader's own.
+    if (existing) replaceBody(existing, comment.html);
+    else countAnswer();
+    const element = existing ?? place(comment, true);
     if (element) {
+      element.classList.add('comment--mine');
       element.classList.add('comment--arrived');
       element.scrollIntoView({ block: 'center', behavior: 'smooth' });
     }
@@ -105,6 +109,13 @@ function followThread(section: HTMLElement): void {
     container.insertBefore(element, later ?? null);
     keepReaderInPlace(element);
     return element;
+  }
+
+  function countAnswer(): void {
+    if (!total) return;
+    const count = Number(total.dataset.count ?? 0) + 1;
+    total.dataset.count = String(count);
+    total.textContent = `${count.toLocaleString('en-GB')} ${count === 1 ? 'answer' : 'answers'}`;
   }
 
   function arrived(element: HTMLElement, comment: LiveComment): void {
@@ -148,6 +159,12 @@ function followThread(section: HTMLElement): void {
 function keepReaderInPlace(element: HTMLElement): void {
   const box = element.getBoundingClientRect();
   if (box.bottom <= 0) window.scrollBy(0, box.height);
+}
+
+/** A comment's own content changes; its replies stay where they are. */
+function replaceBody(existing: HTMLElement, html: string): void {
+  const body = fromHtml(html)?.querySelector(':scope > .comment__body');
+  existing.querySelector(':scope > .comment__body')?.replaceWith(body ?? '');
 }
 
 function appendChildList(parent: HTMLElement): HTMLOListElement {
