@@ -41,6 +41,7 @@ export function createApp(deps: AppDeps): Forum {
   const comments = createCommentService({ db, settings, secret: config.sessionSecret, events });
   const renderThreadPage = createThreadPage({ db, templates, comments, settings, secret: config.sessionSecret });
 
+  const servedOverTls = config.publicUrl.startsWith('https://');
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
@@ -73,14 +74,18 @@ export function createApp(deps: AppDeps): Forum {
           frameAncestors: ["'none'"],
           objectSrc: ["'none'"],
           baseUri: ["'none'"],
+          // Only where the forum is served over TLS; on http://localhost it would break every request.
+          upgradeInsecureRequests: servedOverTls ? [] : null,
         },
       },
-      strictTransportSecurity: config.env === 'production',
+      strictTransportSecurity: servedOverTls,
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     }),
   );
   app.use(compression());
   app.use(express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  // Browsers ask for /favicon.ico on pages that name no icon (the feed, JSON).
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/favicon.svg'));
   app.use(cookieParser());
   app.use(sameOrigin);
 
