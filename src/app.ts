@@ -12,6 +12,7 @@ import type { DB } from './db/database.js';
 import type { ForumEvents } from './events.js';
 import { healthRoutes } from './health.routes.js';
 import { notFound } from './http/app-error.js';
+import { createAssets } from './http/assets.js';
 import { errorHandler } from './http/error-handler.js';
 import { sameOrigin } from './http/same-origin.js';
 import { PUBLIC_DIR } from './paths.js';
@@ -36,7 +37,8 @@ export interface Forum {
 /** The Express app and its services, without listening: tests drive it directly. */
 export function createApp(deps: AppDeps): Forum {
   const { db, config, logger, events } = deps;
-  const templates = deps.templates ?? loadTemplates();
+  const assets = createAssets(PUBLIC_DIR, ['css/site.css', 'js/live.js', 'favicon.svg']);
+  const templates = deps.templates ?? loadTemplates(undefined, assets.url);
   const settings = config.forum;
   const comments = createCommentService({ db, settings, secret: config.sessionSecret, events });
   const renderThreadPage = createThreadPage({ db, templates, comments, settings, secret: config.sessionSecret });
@@ -83,7 +85,7 @@ export function createApp(deps: AppDeps): Forum {
     }),
   );
   app.use(compression());
-  app.use(express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  app.use(assets.router);
   // Browsers ask for /favicon.ico on pages that name no icon (the feed, JSON).
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/favicon.svg'));
   app.use(cookieParser());

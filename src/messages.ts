@@ -10,6 +10,7 @@ export const messages = {
   bodyRequired: 'Write your answer',
   bodyTooLong: (limit: number) => `Your answer must be ${limit.toLocaleString('en-GB')} characters or fewer`,
   controlCharacters: 'Remove the invisible control characters from this field',
+  invisibleFormatting: 'Remove the invisible formatting characters (zero-width or right-to-left marks) from your name',
   parentInvalid: 'The comment you are replying to is not part of this question',
   parentNotNumber: 'The comment you are replying to could not be found',
   captchaRequired: 'Answer the sum to show you are a person',

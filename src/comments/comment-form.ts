@@ -23,6 +23,11 @@ export type FormValues = Record<(typeof FORM_FIELDS)[number], string>;
 // C0 and C1 control characters other than tab and line breaks: never part of prose.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const noControls = (value: string) => !CONTROL.test(value);
+// Zero-width spaces and bidi overrides/isolates let a name impersonate another or
+// reverse the text around it. (The zero-width joiners and direction marks stay:
+// Persian names and emoji need them.)
+const INVISIBLE_FORMATTING = /[\u200B\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+const noInvisibleFormatting = (value: string) => !INVISIBLE_FORMATTING.test(value);
 
 const text = (required: string, limit: number, tooLong: string) =>
   z
@@ -31,7 +36,10 @@ const text = (required: string, limit: number, tooLong: string) =>
     .pipe(z.string().min(1, required).max(limit, tooLong).refine(noControls, messages.controlCharacters));
 
 const schema = z.object({
-  author: text(messages.authorRequired, AUTHOR_LIMIT, messages.authorTooLong),
+  author: text(messages.authorRequired, AUTHOR_LIMIT, messages.authorTooLong).refine(
+    noInvisibleFormatting,
+    messages.invisibleFormatting,
+  ),
   email: text(messages.emailRequired, EMAIL_LIMIT, messages.emailTooLong).pipe(z.email(messages.emailInvalid)),
   url: z
     .string()

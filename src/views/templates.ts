@@ -15,9 +15,11 @@ export interface Templates {
  * Compiles every template once, at start-up: pages, layouts and partials, with the
  * helpers. Rendering is then a function call with no file access.
  */
-export function loadTemplates(viewsDir = VIEWS_DIR): Templates {
+export function loadTemplates(viewsDir = VIEWS_DIR, assetUrl: (path: string) => string = (path) => path): Templates {
   const hbs = Handlebars.create();
   hbs.registerHelper(helpers);
+  // `{{asset "/css/site.css"}}`: the file's content-hashed URL.
+  hbs.registerHelper('asset', (publicPath: string) => assetUrl(publicPath));
   const compileFolder = (folder: string) =>
     new Map(
       readdirSync(path.join(viewsDir, folder))
