@@ -57,11 +57,10 @@ export async function startForum(config: Config, logger: Logger, database?: Data
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(purge);
-      // Followers are told to go: their clients reconnect (to another process, or to
-      // this one after a restart) and catch up from the database.
-      io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
-        // Closes the HTTP server too: no new connections; in-flight requests finish.
+        // Closes every follower's transport (their clients reconnect, to another process
+        // or to this one restarted, and catch up from the database) and the HTTP
+        // server: no new connections, in-flight requests finish.
         io.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => {

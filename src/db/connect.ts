@@ -36,9 +36,15 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
 export const embeddedOptions = { parsers: { [DATE_OID]: (value: string) => value } };
 
 export function connectServer(connectionString: string, max = 10): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString, max });
-  // An idle client losing its server (a restart) must not crash the process.
+  // A server that is down answers at once (refused); one that is unreachable must not
+  // hold a request for ever: give up connecting after a few seconds and answer 503.
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
+  // A client losing its server (a restart) emits 'error'; unheard, that would crash
+  // the process. Idle clients report to the pool; checked-out ones (a transaction, the
+  // Socket.IO adapter's LISTEN connection) to themselves. Queries still fail and are
+  // answered 503; the pool makes new connections once the server is back.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'server', pool, close: () => db.destroy() };
 }

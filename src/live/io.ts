@@ -71,7 +71,9 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
   });
   if (deps.pool) {
     io.adapter(
-      createAdapter(deps.pool, { errorHandler: (error) => logger.warn({ err: error }, 'socket.io adapter error') }),
+      createAdapter(releasingDeadClients(deps.pool), {
+        errorHandler: (error) => logger.warn({ err: error }, 'socket.io adapter error'),
+      }),
     );
   }
 
@@ -168,6 +170,26 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
   });
 
   return io;
+}
+
+/**
+ * The adapter keeps one client for LISTEN and, when the server drops it, takes a new
+ * one, but never gives the dead one back: the pool would count it for ever and
+ * `pool.end()` would wait for it at shutdown. This hands it back when it ends.
+ */
+function releasingDeadClients(pool: pg.Pool): pg.Pool {
+  const connect = async () => {
+    const client = await pool.connect();
+    client.once('end', () => {
+      try {
+        client.release(true);
+      } catch {
+        // The adapter released it first (its own shutdown).
+      }
+    });
+    return client;
+  };
+  return { connect, query: pool.query.bind(pool) } as unknown as pg.Pool;
 }
 
 /**

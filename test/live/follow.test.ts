@@ -59,6 +59,7 @@ describe('following a question', () => {
     socket.on('comment:new', (comment) => received.push(comment));
     socket.connect();
     await follow(socket, slug, first);
+    await expect.poll(() => received.length).toBeGreaterThanOrEqual(3);
     await pause(300);
     expect(received.map((c) => c.id)).toEqual(missed);
   });
