@@ -3,13 +3,15 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectServer } from '../../src/db/connect.js';
 import { type RunningForum, startForum } from '../../src/server.js';
+import { usingServer } from '../support/database.js';
 import { solveCaptchaLabel } from '../support/form.js';
 import { testConfig } from '../support/forum.js';
 import { canRunThrowawayCluster, createThrowawayCluster, type ThrowawayCluster } from '../support/throwaway-cluster.js';
 
 const slug = 'what-is-concluded';
 
-describe.runIf(canRunThrowawayCluster())('PostgreSQL going away and coming back', () => {
+// The server pass's fault: a PostgreSQL cluster of the test's own is stopped and started.
+describe.runIf(canRunThrowawayCluster() && usingServer())('PostgreSQL going away and coming back', () => {
   let cluster: ThrowawayCluster;
   let forum: RunningForum;
 

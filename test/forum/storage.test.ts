@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../../src/paths.js';
 import { importPost } from '../../src/posts/import-post.js';
 import { seedPosts } from '../../src/seed.js';
 import { startForum } from '../../src/server.js';
+import { usingServer } from '../support/database.js';
 import { answer, commentIdFrom } from '../support/form.js';
 import { startTestForum, type TestForum, testConfig } from '../support/forum.js';
 
@@ -49,7 +50,7 @@ describe('seeding', () => {
   });
 });
 
-describe('the embedded database', () => {
+describe.runIf(!usingServer())('the embedded database', () => {
   it('keeps every answer across a restart', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'oq-restart-'));
     const config = testConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
