@@ -2,6 +2,7 @@ import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { commentRoutes } from './comments/comment.routes.js';
@@ -15,6 +16,7 @@ import { notFound } from './http/app-error.js';
 import { createAssets } from './http/assets.js';
 import { errorHandler } from './http/error-handler.js';
 import { sameOrigin } from './http/same-origin.js';
+import { createRateLimits, type RateLimits } from './limits/rate-limits.js';
 import { PUBLIC_DIR } from './paths.js';
 import { questionRoutes } from './questions/question.routes.js';
 import { createThreadPage } from './questions/thread-page.js';
@@ -22,6 +24,8 @@ import { loadTemplates, type Templates } from './views/templates.js';
 
 export interface AppDeps {
   db: DB;
+  /** The server database's pool, when there is one: rate limits are kept there. */
+  pool?: pg.Pool;
   config: Config;
   logger: Logger;
   events: ForumEvents;
@@ -32,6 +36,7 @@ export interface Forum {
   app: Express;
   templates: Templates;
   comments: CommentService;
+  limits: RateLimits;
 }
 
 /** The Express app and its services, without listening: tests drive it directly. */
@@ -40,6 +45,7 @@ export function createApp(deps: AppDeps): Forum {
   const assets = createAssets(PUBLIC_DIR, ['css/site.css', 'js/live.js', 'favicon.svg']);
   const templates = deps.templates ?? loadTemplates(undefined, assets.url);
   const settings = config.forum;
+  const limits = createRateLimits(config.rateLimits, { pool: deps.pool, redisUrl: config.redisUrl });
   const comments = createCommentService({ db, settings, secret: config.sessionSecret, events });
   const renderThreadPage = createThreadPage({ db, templates, comments, settings, secret: config.sessionSecret });
 
@@ -100,12 +106,13 @@ export function createApp(deps: AppDeps): Forum {
       renderThreadPage,
       publicUrl: config.publicUrl,
       secret: config.sessionSecret,
+      limits,
     }),
   );
-  app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage }));
+  app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits }));
   app.use(feedRoutes(db, templates, config.publicUrl));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));
-  return { app, templates, comments };
+  return { app, templates, comments, limits };
 }

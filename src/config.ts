@@ -30,6 +30,11 @@ const environmentSchema = z.object({
     .default('false')
     .transform((value) => value === 'true' || value === '1'),
   MODERATION_LINK_LIMIT: integer(2, 0, 100),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  RATE_LIMIT_COMMENTS_PER_IP: integer(30, 1, 1_000_000),
+  RATE_LIMIT_COMMENTS_PER_EMAIL: integer(10, 1, 1_000_000),
+  RATE_LIMIT_CAPTCHAS_PER_IP: integer(120, 1, 1_000_000),
+  RATE_LIMIT_LIVE_EVENTS_PER_IP: integer(600, 1, 1_000_000),
   LIVE_MAX_FOLLOWS: integer(20, 1, 1000),
   LIVE_EVENTS_PER_SECOND: integer(5, 1, 1000),
   LIVE_EVENT_BURST: integer(20, 1, 10000),
@@ -53,6 +58,17 @@ export interface Config {
   readonly logLevel: string;
   readonly forum: ForumSettings;
   readonly live: LiveSettings;
+  /** Absent: rate limits are kept in PostgreSQL (or in memory, embedded). */
+  readonly redisUrl: string | undefined;
+  readonly rateLimits: RateLimitSettings;
+}
+
+/** How many of each per window (the windows are in src/limits/rate-limits.ts). */
+export interface RateLimitSettings {
+  readonly commentsPerIp: number;
+  readonly commentsPerEmail: number;
+  readonly captchasPerIp: number;
+  readonly liveEventsPerIp: number;
 }
 
 /** Limits on what one Socket.IO connection may ask. */
@@ -104,6 +120,13 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       captchaTtlMinutes: e.CAPTCHA_TTL_MINUTES,
       holdAll: e.MODERATION_HOLD_ALL,
       linkLimit: e.MODERATION_LINK_LIMIT,
+    }),
+    redisUrl: e.REDIS_URL,
+    rateLimits: Object.freeze({
+      commentsPerIp: e.RATE_LIMIT_COMMENTS_PER_IP,
+      commentsPerEmail: e.RATE_LIMIT_COMMENTS_PER_EMAIL,
+      captchasPerIp: e.RATE_LIMIT_CAPTCHAS_PER_IP,
+      liveEventsPerIp: e.RATE_LIMIT_LIVE_EVENTS_PER_IP,
     }),
     live: Object.freeze({
       maxFollows: e.LIVE_MAX_FOLLOWS,

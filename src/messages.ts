@@ -24,6 +24,8 @@ export const messages = {
   malformedRequest: 'The request could not be read. Check what you sent and try again',
   tooLarge: 'What you sent is too large. Shorten your answer and try again',
   invalidEncoding: 'The request contains characters that are not valid UTF-8',
+  rateLimited: (seconds: number) =>
+    `You are sending too many requests. Wait ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`} and try again; nothing you typed is lost`,
   crossSite: 'This request came from another website and was refused',
   afterNotWholeNumber: '`after` must be a whole number (the newest comment id you have)',
   pageNotFound: 'There is no such page of this thread',

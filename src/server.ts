@@ -33,7 +33,7 @@ export async function startForum(config: Config, logger: Logger, database?: Data
   await seedPosts(db.db, config.seedDir, logger);
 
   const events = new ForumEvents();
-  const forum = createApp({ db: db.db, config, logger, events });
+  const forum = createApp({ db: db.db, pool: db.pool, config, logger, events });
   const server = createServer(forum.app);
   const io = attachLive(server, {
     db: db.db,
@@ -44,6 +44,7 @@ export async function startForum(config: Config, logger: Logger, database?: Data
     live: config.live,
     events,
     logger,
+    limits: forum.limits,
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -68,6 +69,7 @@ export async function startForum(config: Config, logger: Logger, database?: Data
           resolve();
         }, SHUTDOWN_GRACE_MS).unref();
       });
+      await forum.limits.close();
       await db.close();
     })();
     return stopping;

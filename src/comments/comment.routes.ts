@@ -5,6 +5,7 @@ import { AppError } from '../http/app-error.js';
 import { formBody, jsonBody } from '../http/body-parsers.js';
 import { wantsJson } from '../http/error-handler.js';
 import { ensureVisitorId, rememberCommenter } from '../http/visitor.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 import { messages } from '../messages.js';
 import { questionPath } from '../questions/question.js';
 import { questionBySlug } from '../questions/question.routes.js';
@@ -20,13 +21,14 @@ export interface CommentRoutesDeps {
   settings: ForumSettings;
   comments: CommentService;
   renderThreadPage: RenderThreadPage;
+  limits: RateLimits;
 }
 
 /** The most comments one catch-up request returns; the client asks again from the last id. */
 const CATCH_UP_LIMIT = 500;
 
 export function commentRoutes(deps: CommentRoutesDeps): Router {
-  const { db, templates, settings, comments, renderThreadPage } = deps;
+  const { db, templates, settings, comments, renderThreadPage, limits } = deps;
   const router = Router();
 
   router.post('/questions/:slug/comments', formBody, jsonBody, async (req, res) => {
@@ -40,6 +42,8 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
 
     try {
       if (!form.ok) throw new AppError(422, 'invalid', firstMessage(form.errors), form.errors);
+      await limits.consume('commentsPerIp', req.ip ?? 'unknown');
+      await limits.consume('commentsPerEmail', form.draft.email.toLowerCase());
       const visitorId = ensureVisitorId(req, res);
       const comment = await comments.postComment(question, form.draft, {
         ip: req.ip ?? null,
@@ -64,6 +68,7 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500 || json) throw error;
       // The form comes back with everything typed and a message at each bad field.
+      if (error.retryAfterSeconds !== undefined) res.set('Retry-After', String(error.retryAfterSeconds));
       await renderThreadPage(req, res, question, {
         status: error.status,
         form: {

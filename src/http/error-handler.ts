@@ -56,7 +56,8 @@ export function errorHandler(templates: Templates, logger: Logger) {
     if (appError.status >= 500) logger.error({ err: error, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return;
     res.status(appError.status);
-    if (appError.status === 503) res.set('Retry-After', '30');
+    if (appError.retryAfterSeconds !== undefined) res.set('Retry-After', String(appError.retryAfterSeconds));
+    else if (appError.status === 503) res.set('Retry-After', '30');
     if (wantsJson(req)) {
       res.json({
         errors: { form: appError.message, ...appError.fields },
@@ -80,6 +81,7 @@ function errorTitle(status: number): string {
   if (status === 403) return 'Request refused';
   if (status === 413) return 'Too large';
   if (status === 503) return 'Back in a moment';
+  if (status === 429) return 'Slow down';
   if (status >= 500) return 'Something went wrong';
   return 'There is a problem';
 }

@@ -10,7 +10,9 @@ import { commentView } from '../comments/comment-view.js';
 import type { ForumSettings, LiveSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import type { ForumEvents } from '../events.js';
+import { AppError } from '../http/app-error.js';
 import { isDatabaseUnavailable } from '../http/error-handler.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 import { toQuestion } from '../questions/question.js';
 import { countApproved, findQuestionBySlug } from '../questions/question.repository.js';
 import type { Templates } from '../views/templates.js';
@@ -36,6 +38,7 @@ export interface LiveDeps {
   live: LiveSettings;
   events: ForumEvents;
   logger: Logger;
+  limits: RateLimits;
 }
 
 type LiveServer = Server<ClientEvents, ServerEvents>;
@@ -61,7 +64,7 @@ const PRESENCE_INTERVAL_MS = 500;
  * that question. Domain events from the services are broadcast to the rooms.
  */
 export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
-  const { db, templates, comments, forum, live, events, logger } = deps;
+  const { db, templates, comments, forum, live, events, logger, limits } = deps;
   const io: LiveServer = new Server(httpServer, {
     // The page script bundles its own client (public/js/live.js).
     serveClient: false,
@@ -101,10 +104,15 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
       socket.emit('error', { code, message: liveErrors[code] });
       if (typeof ack === 'function') ack({ error: liveErrors[code] });
     };
-    // Every client event passes the rate limit first; a flood is refused, not served.
+    // Every client event passes the connection's own limit, then the address's limit
+    // shared by every process; a flood is refused, not served.
+    const address = socket.handshake.address;
     socket.use((_packet, next) => {
-      if (bucket.take()) return next();
-      refuse('rate_limited');
+      if (!bucket.take()) return refuse('rate_limited');
+      limits.consume('liveEventsPerIp', address).then(
+        () => next(),
+        (error) => refuse(error instanceof AppError && error.status === 429 ? 'rate_limited' : 'unavailable'),
+      );
     });
 
     socket.on('follow', async (request, ack) => {

@@ -4,6 +4,7 @@ import { describeChallenge, issueToken } from '../captcha/challenge.js';
 import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 import { messages } from '../messages.js';
 import { findFirstPost, findPostBySlug, listPosts } from '../posts/post.repository.js';
 import type { PostRow } from '../posts/post.table.js';
@@ -21,6 +22,7 @@ export interface QuestionRoutesDeps {
   renderThreadPage: RenderThreadPage;
   publicUrl: string;
   secret: string;
+  limits: RateLimits;
 }
 
 const threadQuery = z.object({
@@ -44,7 +46,7 @@ export async function questionBySlug(db: DB, slug: string): Promise<Question> {
 }
 
 export function questionRoutes(deps: QuestionRoutesDeps): Router {
-  const { db, templates, settings, secret, renderThreadPage, publicUrl } = deps;
+  const { db, templates, settings, secret, renderThreadPage, publicUrl, limits } = deps;
   const router = Router();
 
   async function renderPost(post: PostRow) {
@@ -96,6 +98,7 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
   // A fresh captcha for a form that has just used its own (the live script asks after each post).
   router.get('/api/questions/:slug/captcha', async (req, res) => {
     const question = await questionBySlug(db, req.params.slug);
+    await limits.consume('captchasPerIp', req.ip ?? 'unknown');
     const { token, claims } = issueToken(secret, question.id, { ttlMs: settings.captchaTtlMinutes * 60_000 });
     res.set('Cache-Control', 'no-store').json({ label: describeChallenge(claims.challenge), token });
   });

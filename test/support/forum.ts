@@ -18,6 +18,11 @@ export function testConfig(environment: Partial<Environment> = {}): Config {
     // Tests answer instantly; the minimum time is tested on its own.
     CAPTCHA_MIN_SECONDS: '0',
     LOG_LEVEL: 'silent',
+    // Suites post quickly from one address; the limits are tested on their own.
+    RATE_LIMIT_COMMENTS_PER_IP: '100000',
+    RATE_LIMIT_COMMENTS_PER_EMAIL: '100000',
+    RATE_LIMIT_CAPTCHAS_PER_IP: '100000',
+    RATE_LIMIT_LIVE_EVENTS_PER_IP: '100000',
     ...environment,
   });
 }
@@ -27,7 +32,7 @@ export async function startTestForum(environment: Partial<Environment> = {}) {
   const database = await createTestDatabase();
   const config = testConfig(environment);
   const events = new ForumEvents();
-  const forum = createApp({ db: database.db, config, logger: pino({ level: 'silent' }), events });
+  const forum = createApp({ db: database.db, pool: database.pool, config, logger: pino({ level: 'silent' }), events });
   return {
     ...forum,
     db: database.db,

@@ -33,6 +33,8 @@ export async function spawnForum(environment: Record<string, string>, port?: num
       NODE_ENV: 'test',
       SESSION_SECRET: TEST_SECRET,
       CAPTCHA_MIN_SECONDS: '0',
+      RATE_LIMIT_COMMENTS_PER_IP: '100000',
+      RATE_LIMIT_COMMENTS_PER_EMAIL: '100000',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(chosen),
