@@ -17,7 +17,7 @@ import {
   listVisitorPending,
   nextCommentId,
 } from './comment.repository.js';
-import { pathSegment, placeReply } from './comment-tree.js';
+import { threadPosition } from './comment-tree.js';
 import { renderCommentBody } from './sanitize.js';
 
 export interface CommentServiceDeps {
@@ -86,7 +86,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     });
     if (!captcha.ok) throw captchaError(captcha.reason);
 
-    const placement = await placeInThread(question, draft.parentId, context.visitorId);
+    const answered = await findAnswered(question, draft.parentId, context.visitorId);
     const bodyHtml = renderCommentBody(draft.body);
     const verdict = judgeComment({ bodyHtml }, settings);
 
@@ -95,14 +95,15 @@ export function createCommentService(deps: CommentServiceDeps) {
         throw captchaError('used');
       }
       const id = await nextCommentId(tx);
+      const position = threadPosition(id, answered, settings.maxThreadDepth);
       return insertComment(tx, {
         id,
         question_id: question.id,
-        parent_id: placement.parentId,
+        parent_id: position.parentId,
         in_reply_to_id: draft.parentId,
-        root_id: placement.rootId ?? id,
-        depth: placement.depth,
-        path: placement.pathPrefix + pathSegment(id),
+        root_id: position.rootId,
+        depth: position.depth,
+        path: position.path,
         status: verdict.status,
         held_by_rule: verdict.heldByRule,
         author: draft.author,
@@ -122,23 +123,16 @@ export function createCommentService(deps: CommentServiceDeps) {
     return comment;
   }
 
-  /** Where a reply sits: under the comment it answers, or higher when the depth cap says so. */
-  async function placeInThread(question: Question, parentId: number | null, visitorId: string) {
-    if (parentId === null) return { parentId: null, rootId: null, depth: 0, pathPrefix: '' };
+  /** The comment a reply answers, when it is one this visitor may answer on this question. */
+  async function findAnswered(question: Question, parentId: number | null, visitorId: string) {
+    if (parentId === null) return null;
     const answered = await findComment(db, parentId);
     const visible =
       answered?.status === 'approved' || (answered?.status === 'pending' && answered.visitor_id === visitorId);
     if (!answered || answered.question_id !== question.id || !visible) {
       throw new AppError(422, 'parent_invalid', messages.parentInvalid, { parent_id: messages.parentInvalid });
     }
-    const { parentId: placedUnder, depth } = placeReply(answered, settings.maxThreadDepth);
-    const ancestry = answered.path.split('.');
-    return {
-      parentId: placedUnder,
-      rootId: placedUnder === null ? null : answered.root_id,
-      depth,
-      pathPrefix: placedUnder === null ? '' : `${ancestry.slice(0, depth).join('.')}.`,
-    };
+    return answered;
   }
 
   /** One page of a thread, plus the reader's own held comments that belong on it. */
