@@ -9,6 +9,11 @@ import { z } from 'zod';
  */
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+const flag = () =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1');
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -25,11 +30,9 @@ const environmentSchema = z.object({
   COMMENTS_PER_PAGE: integer(50, 1, 500),
   CAPTCHA_MIN_SECONDS: integer(3, 0, 3600),
   CAPTCHA_TTL_MINUTES: integer(60, 1, 24 * 60),
-  MODERATION_HOLD_ALL: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((value) => value === 'true' || value === '1'),
+  MODERATION_HOLD_ALL: flag(),
   MODERATION_LINK_LIMIT: integer(2, 0, 100),
+  BENCH_DISABLE_CAPTCHA: flag(),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -61,6 +64,8 @@ export interface ForumSettings {
   readonly holdAll: boolean;
   /** Hold comments with this many links or more (0: off). */
   readonly linkLimit: number;
+  /** `npm run bench` posts without solving captchas; refused in production. */
+  readonly benchDisableCaptcha: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -72,6 +77,10 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.BENCH_DISABLE_CAPTCHA && e.NODE_ENV === 'production') {
+    // Without the captcha anyone can post in bulk: a benchmark setting must never reach a live forum.
+    throw new ConfigError('BENCH_DISABLE_CAPTCHA is for benchmarks only and is refused when NODE_ENV=production.');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return Object.freeze({
     env: e.NODE_ENV,
@@ -91,6 +100,7 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       captchaTtlMinutes: e.CAPTCHA_TTL_MINUTES,
       holdAll: e.MODERATION_HOLD_ALL,
       linkLimit: e.MODERATION_LINK_LIMIT,
+      benchDisableCaptcha: e.BENCH_DISABLE_CAPTCHA,
     }),
   });
 }
