@@ -139,6 +139,18 @@ export async function nextCommentId(db: Kysely<Database>): Promise<number> {
   return (rows[0] as { id: number }).id;
 }
 
+/** `count` new comment ids in ascending order, for storing comments in bulk. */
+export async function nextCommentIds(db: Kysely<Database>, count: number): Promise<number[]> {
+  const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('comments', 'id'))::int as id
+    from generate_series(1, ${count}::int) order by id`.execute(db);
+  return rows.map((row) => row.id);
+}
+
+/** Many comments in one statement; a reply may come in the same statement as its parent. */
+export async function insertComments(db: Kysely<Database>, rows: readonly (NewCommentRow & { id: number })[]) {
+  if (rows.length > 0) await db.insertInto('comments').values(rows).execute();
+}
+
 export async function insertComment(
   db: Kysely<Database>,
   row: NewCommentRow & { id: number },
