@@ -31,7 +31,19 @@ export async function listThreadPage(
   questionId: number,
   page: { limit: number; offset: number },
 ): Promise<{ rows: PublicCommentRow[]; rootCount: number; answerCount: number }> {
-  const rows = await db
+  const rows = await threadPageQuery(db, questionId, page).execute();
+  const first = rows[0];
+  if (first) return { rows, rootCount: first.root_count ?? 0, answerCount: first.answer_count ?? 0 };
+  // Past the last page (or an empty thread) the counts still matter, for paging.
+  const counts = await db
+    .selectNoFrom(() => [rootCountQuery(db, questionId).as('roots'), answerCountQuery(db, questionId).as('answers')])
+    .executeTakeFirstOrThrow();
+  return { rows: [], rootCount: counts.roots ?? 0, answerCount: counts.answers ?? 0 };
+}
+
+/** listThreadPage's query, unexecuted, so that a test can check its plan. */
+export function threadPageQuery(db: DB, questionId: number, page: { limit: number; offset: number }) {
+  return db
     .with('roots', (w) =>
       w
         .selectFrom('comments')
@@ -52,15 +64,7 @@ export async function listThreadPage(
     .where('c.question_id', '=', questionId)
     .where('c.status', '=', 'approved')
     .where('c.root_id', 'in', (eb) => eb.selectFrom('roots').select('roots.id'))
-    .orderBy('c.path')
-    .execute();
-  const first = rows[0];
-  if (first) return { rows, rootCount: first.root_count ?? 0, answerCount: first.answer_count ?? 0 };
-  // Past the last page (or an empty thread) the counts still matter, for paging.
-  const counts = await db
-    .selectNoFrom(() => [rootCountQuery(db, questionId).as('roots'), answerCountQuery(db, questionId).as('answers')])
-    .executeTakeFirstOrThrow();
-  return { rows: [], rootCount: counts.roots ?? 0, answerCount: counts.answers ?? 0 };
+    .orderBy('c.path');
 }
 
 function answerCountQuery(db: DB, questionId: number) {
@@ -110,6 +114,11 @@ export function listApprovedAfter(
   afterId: number,
   limit: number,
 ): Promise<PublicCommentRow[]> {
+  return approvedAfterQuery(db, questionId, afterId, limit).execute();
+}
+
+/** listApprovedAfter's query, unexecuted, so that a test can check its plan. */
+export function approvedAfterQuery(db: DB, questionId: number, afterId: number, limit: number) {
   return db
     .selectFrom('comments')
     .select(PUBLIC_COLUMNS)
@@ -117,8 +126,7 @@ export function listApprovedAfter(
     .where('status', '=', 'approved')
     .where('id', '>', afterId)
     .orderBy('id')
-    .limit(limit)
-    .execute();
+    .limit(limit);
 }
 
 export function findComment(
