@@ -55,7 +55,7 @@ const MARKER = (kind: DatabaseKind, end: 'start' | 'end') => `<!-- bench:${kind}
 
 const number = (value: number, digits = 0) =>
   value.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const kilobytes = (bytes: number) => `${number(bytes / 1024, 1)} kB`;
+const kilobytes = (bytes: number) => `${number(bytes / 1000, 1)} kB`;
 
 function rows(run: BenchRun): string[][] {
   return run.cases.map((c) => [

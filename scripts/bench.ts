@@ -88,6 +88,8 @@ try {
       console.log(`  ${benchCase.name}, ${connections} connections: ${Math.round(result.requests.average)} req/s`);
     }
   }
+  // Stopping while the server still answers queued posts would close the database under them.
+  await settle(forum.url);
   const run: BenchRun = {
     date: new Date().toISOString(),
     database: kind,
