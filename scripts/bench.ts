@@ -74,7 +74,7 @@ try {
   for (const benchCase of cases) {
     const commentsShown =
       benchCase.method === 'GET' && benchCase.path.startsWith('/questions/')
-        ? ((await fetchBody(forum.url + benchCase.path)).match(/id="comment-\d+"/g)?.length ?? 0)
+        ? ((await download(forum.url + benchCase.path)).toString().match(/id="comment-\d+"/g)?.length ?? 0)
         : undefined;
     await load(forum.url, benchCase, 10, WARM_UP_SECONDS);
     for (const connections of CONNECTIONS) {
@@ -93,7 +93,7 @@ try {
   const run: BenchRun = {
     date: new Date().toISOString(),
     database: kind,
-    machine: await describeMachine(databaseVersion),
+    machine: describeMachine(databaseVersion),
     secondsPerCase: SECONDS,
     connections: CONNECTIONS,
     sizes,
@@ -258,7 +258,7 @@ async function settle(url: string) {
   const since = performance.now();
   while (performance.now() - since < GIVE_UP_AFTER_MS) {
     const asked = performance.now();
-    await fetchBody(`${url}/healthz`);
+    await download(`${url}/healthz`);
     if (performance.now() - asked < IDLE_MS) return;
   }
   throw new Error('The server stayed busy for two minutes after a case');
@@ -304,31 +304,14 @@ function summarise(
   };
 }
 
-/** Bytes of a response body as sent, with or without gzip asked for. */
-function responseBytes(url: string, gzip: boolean): Promise<number> {
+/** A response body as sent: compressed when gzip is asked for, since autocannon never asks. */
+function download(url: string, options: { gzip?: boolean } = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { headers: gzip ? { 'accept-encoding': 'gzip' } : {} }, (res) => {
-        let bytes = 0;
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-        });
-        res.on('end', () => resolve(bytes));
-      })
-      .on('error', reject);
-  });
-}
-
-function fetchBody(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve(body));
+      .get(url, { headers: options.gzip ? { 'accept-encoding': 'gzip' } : {} }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
       })
       .on('error', reject);
   });
@@ -338,12 +321,12 @@ async function measureSizes(url: string, thread100Slug: string) {
   const thread = url + questionPath(thread100Slug);
   const css = `${url}/css/site.css`;
   return {
-    thread100: { raw: await responseBytes(thread, false), gzip: await responseBytes(thread, true) },
-    css: { raw: await responseBytes(css, false), gzip: await responseBytes(css, true) },
+    thread100: { raw: (await download(thread)).length, gzip: (await download(thread, { gzip: true })).length },
+    css: { raw: (await download(css)).length, gzip: (await download(css, { gzip: true })).length },
   };
 }
 
-async function describeMachine(databaseVersion: string): Promise<Machine> {
+function describeMachine(databaseVersion: string): Machine {
   const pgliteVersion = () =>
     JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'))
       .version as string;
