@@ -9,6 +9,11 @@ import { z } from 'zod';
  */
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+const flag = () =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1');
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -25,10 +30,7 @@ const environmentSchema = z.object({
   COMMENTS_PER_PAGE: integer(50, 1, 500),
   CAPTCHA_MIN_SECONDS: integer(3, 0, 3600),
   CAPTCHA_TTL_MINUTES: integer(60, 1, 24 * 60),
-  MODERATION_HOLD_ALL: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((value) => value === 'true' || value === '1'),
+  MODERATION_HOLD_ALL: flag(),
   MODERATION_LINK_LIMIT: integer(2, 0, 100),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   RATE_LIMIT_COMMENTS_PER_IP: integer(30, 1, 1_000_000),
@@ -38,6 +40,7 @@ const environmentSchema = z.object({
   LIVE_MAX_FOLLOWS: integer(20, 1, 1000),
   LIVE_EVENTS_PER_SECOND: integer(5, 1, 1000),
   LIVE_EVENT_BURST: integer(20, 1, 10000),
+  BENCH_DISABLE_CAPTCHA: flag(),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -90,6 +93,8 @@ export interface ForumSettings {
   readonly holdAll: boolean;
   /** Hold comments with this many links or more (0: off). */
   readonly linkLimit: number;
+  /** `npm run bench` posts without solving captchas; refused in production. */
+  readonly benchDisableCaptcha: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -101,6 +106,10 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.BENCH_DISABLE_CAPTCHA && e.NODE_ENV === 'production') {
+    // Without the captcha anyone can post in bulk: a benchmark setting must never reach a live forum.
+    throw new ConfigError('BENCH_DISABLE_CAPTCHA is for benchmarks only and is refused when NODE_ENV=production.');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return Object.freeze({
     env: e.NODE_ENV,
@@ -120,6 +129,7 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       captchaTtlMinutes: e.CAPTCHA_TTL_MINUTES,
       holdAll: e.MODERATION_HOLD_ALL,
       linkLimit: e.MODERATION_LINK_LIMIT,
+      benchDisableCaptcha: e.BENCH_DISABLE_CAPTCHA,
     }),
     redisUrl: e.REDIS_URL,
     rateLimits: Object.freeze({

@@ -18,6 +18,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'short' })).toThrow(/at least 32/);
   });
 
+  it('lets only a benchmark outside production post without captchas', () => {
+    const secret = { SESSION_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({ NODE_ENV: 'test', ...secret }).forum.benchDisableCaptcha).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: 'development', ...secret, BENCH_DISABLE_CAPTCHA: 'true' }).forum.benchDisableCaptcha,
+    ).toBe(true);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...secret, BENCH_DISABLE_CAPTCHA: 'true' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...secret, BENCH_DISABLE_CAPTCHA: '1' })).toThrow(
+      /BENCH_DISABLE_CAPTCHA/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', ...secret, BENCH_DISABLE_CAPTCHA: 'false' }).env).toBe('production');
+  });
+
   it('refuses values it cannot use, naming them', () => {
     expect(() => loadConfig({ SESSION_SECRET: 'x'.repeat(32), PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ SESSION_SECRET: 'x'.repeat(32), DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);

@@ -58,3 +58,29 @@ export function placeReply(
   if (maxDepth < 2) return { parentId: null, depth: 0 };
   return { parentId: ancestry[maxDepth - 2] as number, depth: maxDepth - 1 };
 }
+
+/** Where a new comment's row sits in its thread, once its own id is known. */
+export interface ThreadPosition {
+  parentId: number | null;
+  rootId: number;
+  depth: number;
+  path: string;
+}
+
+/**
+ * The parent, root, depth and path of comment `id`, answering `answered` (null: a new
+ * top-level comment), as placeReply places it. The path keeps the ancestors the
+ * placement keeps, so sorting by path still gives display order.
+ */
+export function threadPosition(
+  id: number,
+  answered: { path: string; depth: number } | null,
+  maxDepth: number,
+): ThreadPosition {
+  const topLevel = { parentId: null, rootId: id, depth: 0, path: pathSegment(id) };
+  if (answered === null) return topLevel;
+  const { parentId, depth } = placeReply(answered, maxDepth);
+  if (parentId === null) return topLevel;
+  const ancestry = answered.path.split('.').slice(0, depth);
+  return { parentId, rootId: Number(ancestry[0]), depth, path: [...ancestry, pathSegment(id)].join('.') };
+}

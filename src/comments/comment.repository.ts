@@ -38,7 +38,20 @@ export async function listThreadPage(
   questionId: number,
   page: { limit: number; offset: number },
 ): Promise<{ rows: PublicCommentRow[] } & ThreadCounts> {
-  const rows = await db
+  const rows = await threadPageQuery(db, questionId, page).execute();
+  // Past the last page (or on an empty thread) the counts still matter, for paging.
+  const counts = rows[0] ?? (await db.selectNoFrom(() => countColumns(db, questionId)).executeTakeFirstOrThrow());
+  return {
+    rows,
+    rootCount: counts.root_count ?? 0,
+    answerCount: counts.answer_count ?? 0,
+    latestId: counts.latest_id ?? 0,
+  };
+}
+
+/** listThreadPage's query, unexecuted, so that a test can check its plan. */
+export function threadPageQuery(db: DB, questionId: number, page: { limit: number; offset: number }) {
+  return db
     .with('roots', (w) =>
       w
         .selectFrom('comments')
@@ -56,16 +69,7 @@ export async function listThreadPage(
     .where('c.question_id', '=', questionId)
     .where('c.status', '=', 'approved')
     .where('c.root_id', 'in', (eb) => eb.selectFrom('roots').select('roots.id'))
-    .orderBy('c.path')
-    .execute();
-  // Past the last page (or on an empty thread) the counts still matter, for paging.
-  const counts = rows[0] ?? (await db.selectNoFrom(() => countColumns(db, questionId)).executeTakeFirstOrThrow());
-  return {
-    rows,
-    rootCount: counts.root_count ?? 0,
-    answerCount: counts.answer_count ?? 0,
-    latestId: counts.latest_id ?? 0,
-  };
+    .orderBy('c.path');
 }
 
 function countColumns(db: DB, questionId: number) {
@@ -108,6 +112,11 @@ export function listApprovedAfter(
   afterId: number,
   limit: number,
 ): Promise<PublicCommentRow[]> {
+  return approvedAfterQuery(db, questionId, afterId, limit).execute();
+}
+
+/** listApprovedAfter's query, unexecuted, so that a test can check its plan. */
+export function approvedAfterQuery(db: DB, questionId: number, afterId: number, limit: number) {
   return db
     .selectFrom('comments')
     .select(PUBLIC_COLUMNS)
@@ -115,8 +124,7 @@ export function listApprovedAfter(
     .where('status', '=', 'approved')
     .where('id', '>', afterId)
     .orderBy('id')
-    .limit(limit)
-    .execute();
+    .limit(limit);
 }
 
 export function findComment(
@@ -135,6 +143,18 @@ export async function nextCommentId(db: Kysely<Database>): Promise<number> {
     id: number;
   }>`select nextval(pg_get_serial_sequence('comments', 'id'))::int as id`.execute(db);
   return (rows[0] as { id: number }).id;
+}
+
+/** `count` new comment ids in ascending order, for storing comments in bulk. */
+export async function nextCommentIds(db: Kysely<Database>, count: number): Promise<number[]> {
+  const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('comments', 'id'))::int as id
+    from generate_series(1, ${count}::int) order by id`.execute(db);
+  return rows.map((row) => row.id);
+}
+
+/** Many comments in one statement; a reply may come in the same statement as its parent. */
+export async function insertComments(db: Kysely<Database>, rows: readonly (NewCommentRow & { id: number })[]) {
+  if (rows.length > 0) await db.insertInto('comments').values(rows).execute();
 }
 
 export async function insertComment(

@@ -10,7 +10,12 @@ export function findQuestionBySlug(db: DB, slug: string): Promise<QuestionRow | 
 
 /** Questions with their approved-answer counts; of one post, or of all posts in order. */
 export function listQuestionsWithCounts(db: DB, postId?: number): Promise<QuestionWithCount[]> {
-  let query = db
+  return questionsWithCountsQuery(db, postId).execute() as Promise<QuestionWithCount[]>;
+}
+
+/** listQuestionsWithCounts's query, unexecuted, so that a test can check its plan. */
+export function questionsWithCountsQuery(db: DB, postId?: number) {
+  const query = db
     .selectFrom('questions as q')
     .selectAll('q')
     .select((eb) =>
@@ -23,8 +28,7 @@ export function listQuestionsWithCounts(db: DB, postId?: number): Promise<Questi
     )
     .orderBy('q.post_id')
     .orderBy('q.position');
-  if (postId !== undefined) query = query.where('q.post_id', '=', postId);
-  return query.execute() as Promise<QuestionWithCount[]>;
+  return postId === undefined ? query : query.where('q.post_id', '=', postId);
 }
 
 export async function countApproved(db: DB, questionId: number): Promise<number> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTree, pathSegment, placeReply } from '../../src/comments/comment-tree.js';
+import { buildTree, pathSegment, placeReply, threadPosition } from '../../src/comments/comment-tree.js';
 
 const c = (id: number, parentId: number | null, depth: number) => ({ id, parentId, depth });
 
@@ -36,5 +36,37 @@ describe('placeReply', () => {
     expect(placeReply({ path: path(1, 2, 3, 4, 5), depth: 4 }, 5)).toEqual({ parentId: 4, depth: 4 });
     expect(placeReply({ path: path(1, 2, 3), depth: 2 }, 2)).toEqual({ parentId: 1, depth: 1 });
     expect(placeReply({ path: path(1), depth: 0 }, 1)).toEqual({ parentId: null, depth: 0 });
+  });
+});
+
+describe('threadPosition', () => {
+  const path = (...ids: number[]) => ids.map(pathSegment).join('.');
+
+  it('starts a new thread with a top-level comment', () => {
+    expect(threadPosition(7, null, 5)).toEqual({ parentId: null, rootId: 7, depth: 0, path: path(7) });
+  });
+
+  it('extends the path of the comment it answers', () => {
+    expect(threadPosition(9, { path: path(1, 4), depth: 1 }, 5)).toEqual({
+      parentId: 4,
+      rootId: 1,
+      depth: 2,
+      path: path(1, 4, 9),
+    });
+  });
+
+  it('drops the ancestors the depth cap skips', () => {
+    expect(threadPosition(9, { path: path(1, 2, 3), depth: 2 }, 3)).toEqual({
+      parentId: 2,
+      rootId: 1,
+      depth: 2,
+      path: path(1, 2, 9),
+    });
+    expect(threadPosition(9, { path: path(1), depth: 0 }, 1)).toEqual({
+      parentId: null,
+      rootId: 9,
+      depth: 0,
+      path: path(9),
+    });
   });
 });

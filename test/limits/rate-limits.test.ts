@@ -64,16 +64,13 @@ describe.runIf(usingServer())('rate limits across two processes', () => {
     expect((await answer(supertest.agent(b.url), slug, { email: 'x2@example.org' })).status).toBe(303);
     const browser = supertest.agent(a.url);
     const form = readForm((await browser.get(`/questions/${slug}`)).text);
-    const third = await browser
-      .post(form.action)
-      .type('form')
-      .send({
-        author: 'X',
-        email: 'x3@example.org',
-        body: 'third',
-        captcha_answer: form.answer,
-        captcha_token: form.token,
-      });
+    const third = await browser.post(form.action).type('form').send({
+      author: 'X',
+      email: 'x3@example.org',
+      body: 'third',
+      captcha_answer: form.answer,
+      captcha_token: form.token,
+    });
     expect(third.status).toBe(429);
   });
 

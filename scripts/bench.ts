@@ -1,0 +1,355 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { seedFakeThread } from '../src/comments/seed-fake-thread.js';
+import { connectDatabase, connectServer } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { questionPath } from '../src/questions/question.js';
+import { listQuestionsWithCounts } from '../src/questions/question.repository.js';
+import { seedPosts } from '../src/seed.js';
+import {
+  type BenchRun,
+  type CaseResult,
+  consoleTable,
+  type DatabaseKind,
+  type Machine,
+  withLatestRun,
+} from './bench-report.js';
+
+/**
+ * `npm run bench`: the built forum (dist/src/main.js) in a child process on a fresh
+ * database, loaded with autocannon case by case (issue 6): a static file as the limit,
+ * /healthz, thread pages of 100, 1,000 and 10,000 comments, the front page, and posting.
+ * With DATABASE_URL a new database is made on that server and dropped afterwards;
+ * without, an embedded one lives in a temporary folder. Results go to
+ * docs/bench/latest.json and docs/PERFORMANCE.md. Not a test: the figures depend on
+ * the machine.
+ */
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '10,50' },
+  },
+});
+const SECONDS = Number(args.duration);
+const CONNECTIONS = args.connections.split(',').map(Number);
+if (!(SECONDS > 0) || CONNECTIONS.some((n) => !(n > 0))) {
+  console.error('Usage: npm run bench -- [--duration <seconds per case>] [--connections 10,50]');
+  process.exit(2);
+}
+const WARM_UP_SECONDS = 1;
+const THREAD_SIZES = [100, 1_000, 10_000] as const;
+const SEED_DIR = path.join(PROJECT_ROOT, 'seed');
+const DOCS = path.join(PROJECT_ROOT, 'docs');
+
+interface BenchCase {
+  name: string;
+  path: string;
+  method: 'GET' | 'POST';
+  expectedStatus: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+const started = performance.now();
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'oq-bench-'));
+const serverUrl = process.env.DATABASE_URL;
+const kind: DatabaseKind = serverUrl ? 'server' : 'embedded';
+const benchDatabase = serverUrl ? await createBenchDatabase(serverUrl) : undefined;
+let server: ChildProcess | undefined;
+try {
+  const { slugs, databaseVersion } = await prepareDatabase();
+  const forum = await startServer();
+  server = forum.process;
+  const cases = benchCases(slugs);
+  const sizes = await measureSizes(forum.url, slugs.threads[0] as string);
+  const results: CaseResult[] = [];
+  for (const benchCase of cases) {
+    const commentsShown =
+      benchCase.method === 'GET' && benchCase.path.startsWith('/questions/')
+        ? ((await download(forum.url + benchCase.path)).toString().match(/id="comment-\d+"/g)?.length ?? 0)
+        : undefined;
+    await load(forum.url, benchCase, 10, WARM_UP_SECONDS);
+    for (const connections of CONNECTIONS) {
+      await settle(forum.url);
+      const result = await load(forum.url, benchCase, connections, SECONDS);
+      const limit =
+        benchCase === cases[0]
+          ? result.requests.average
+          : results.find((r) => r.path === cases[0]?.path && r.connections === connections)?.requestsPerSecond;
+      results.push(summarise(benchCase, connections, result, limit ?? null, commentsShown));
+      console.log(`  ${benchCase.name}, ${connections} connections: ${Math.round(result.requests.average)} req/s`);
+    }
+  }
+  // Stopping while the server still answers queued posts would close the database under them.
+  await settle(forum.url);
+  const run: BenchRun = {
+    date: new Date().toISOString(),
+    database: kind,
+    machine: describeMachine(databaseVersion),
+    secondsPerCase: SECONDS,
+    connections: CONNECTIONS,
+    sizes,
+    cases: results,
+  };
+  console.log(`\n${consoleTable(run)}\n`);
+  writeResults(run);
+  if (results.some((r) => r.unexpected > 0)) {
+    console.error('Some responses were not what the case expects: the figures above measure errors too.');
+    process.exitCode = 1;
+  }
+} finally {
+  await stopServer(server);
+  if (benchDatabase && serverUrl) await dropBenchDatabase(serverUrl, benchDatabase.name);
+  rmSync(dataDir, { recursive: true, force: true });
+  console.log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+/** A database of its own on the server, so that the bench never touches real data. */
+async function createBenchDatabase(url: string) {
+  const name = `open_questions_bench_${randomBytes(4).toString('hex')}`;
+  const admin = connectServer(url, 1);
+  try {
+    await admin.pool?.query(`create database ${name}`);
+  } finally {
+    await admin.close();
+  }
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return { name, url: parsed.toString() };
+}
+
+async function dropBenchDatabase(url: string, name: string) {
+  const admin = connectServer(url, 1);
+  try {
+    await admin.pool?.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await admin.close();
+  }
+}
+
+/**
+ * Migrates, imports the seed post and fills three of its questions with 100, 1,000 and
+ * 10,000 made-up comments, before the server starts (an embedded database belongs to
+ * one process at a time). A fourth question takes the posted comments.
+ */
+async function prepareDatabase() {
+  const database = await connectDatabase({ databaseUrl: benchDatabase?.url, dataDir });
+  try {
+    await migrateToLatest(database.db);
+    await seedPosts(database.db, SEED_DIR);
+    const questions = await listQuestionsWithCounts(database.db);
+    if (questions.length < THREAD_SIZES.length + 1) throw new Error(`The seed has only ${questions.length} questions`);
+    for (const [index, size] of THREAD_SIZES.entries()) {
+      const question = questions[index] as (typeof questions)[number];
+      const seeding = performance.now();
+      await seedFakeThread(database.db, question.id, { count: size, maxDepth: 5 });
+      const seconds = ((performance.now() - seeding) / 1000).toFixed(1);
+      console.log(`Seeded ${size.toLocaleString('en-GB')} comments under /questions/${question.slug} in ${seconds} s`);
+    }
+    // Fresh statistics, as a server's autovacuum would have them after such an insert.
+    await sql`vacuum analyze comments`.execute(database.db);
+    const { rows } = await sql<{ version: string }>`select version()`.execute(database.db);
+    return {
+      slugs: {
+        threads: THREAD_SIZES.map((_, index) => questions[index]?.slug as string),
+        posting: questions[THREAD_SIZES.length]?.slug as string,
+      },
+      databaseVersion: /PostgreSQL [\d.]+/.exec(rows[0]?.version ?? '')?.[0] ?? 'PostgreSQL',
+    };
+  } finally {
+    await database.close();
+  }
+}
+
+function benchCases(slugs: { threads: string[]; posting: string }): BenchCase[] {
+  return [
+    // The static file comes first: every other case is compared with it.
+    { name: '(a) static /css/site.css', path: '/css/site.css', method: 'GET', expectedStatus: 200 },
+    { name: '(b) /healthz', path: '/healthz', method: 'GET', expectedStatus: 200 },
+    ...THREAD_SIZES.map((size, index) => ({
+      name: `(c) thread, ${size.toLocaleString('en-GB')} comments`,
+      path: questionPath(slugs.threads[index] as string),
+      method: 'GET' as const,
+      expectedStatus: 200,
+    })),
+    { name: '(d) front page /', path: '/', method: 'GET', expectedStatus: 200 },
+    // Last, since it adds comments. A browser's form post: same origin (no Origin header), no captcha.
+    {
+      name: '(e) post a comment',
+      path: `${questionPath(slugs.posting)}/comments`,
+      method: 'POST',
+      expectedStatus: 303,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        author: 'Bench Mark',
+        email: 'bench@example.org',
+        body: 'A comment posted by the benchmark.\n\nIt has <em>two</em> paragraphs.',
+      }).toString(),
+    },
+  ];
+}
+
+/** The built server, as `npm start` runs it, on a free port; resolves once it listens. */
+function startServer(): Promise<{ process: ChildProcess; url: string }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Not production: BENCH_DISABLE_CAPTCHA is refused there.
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    SEED_DIR,
+    // Request logs would measure the pipe to this process as much as the forum.
+    LOG_LEVEL: 'warn',
+    BENCH_DISABLE_CAPTCHA: 'true',
+    CAPTCHA_MIN_SECONDS: '0',
+  };
+  if (benchDatabase) env.DATABASE_URL = benchDatabase.url;
+  else delete env.DATABASE_URL;
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    let listening = false;
+    const collect = (chunk: Buffer) => {
+      // Once it listens, whatever the server says (warnings, errors) is passed on as it comes.
+      if (listening) {
+        process.stderr.write(chunk);
+        return;
+      }
+      output += chunk.toString();
+      const url = /running on (http:\/\/\S+)/.exec(output)?.[1];
+      if (!url) return;
+      listening = true;
+      resolve({ process: child, url: url.replace('localhost', '127.0.0.1') });
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.once('exit', (code) => reject(new Error(`The server stopped (exit ${code}) before listening:\n${output}`)));
+  });
+}
+
+async function stopServer(child: ChildProcess | undefined) {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * Waits until the server has worked off what the last case left queued (autocannon stops
+ * sending at the deadline, but the server still answers every request it has taken), so
+ * that each case starts on an idle server: /healthz must answer quickly.
+ */
+async function settle(url: string) {
+  const IDLE_MS = 50;
+  const GIVE_UP_AFTER_MS = 120_000;
+  const since = performance.now();
+  while (performance.now() - since < GIVE_UP_AFTER_MS) {
+    const asked = performance.now();
+    await download(`${url}/healthz`);
+    if (performance.now() - asked < IDLE_MS) return;
+  }
+  throw new Error('The server stayed busy for two minutes after a case');
+}
+
+function load(url: string, benchCase: BenchCase, connections: number, duration: number) {
+  return autocannon({
+    url: url + benchCase.path,
+    method: benchCase.method,
+    headers: benchCase.headers,
+    body: benchCase.body,
+    connections,
+    duration,
+  });
+}
+
+function summarise(
+  benchCase: BenchCase,
+  connections: number,
+  result: autocannon.Result,
+  limitPerSecond: number | null,
+  commentsShown: number | undefined,
+): CaseResult {
+  const statuses = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([status, stats]) => [status, stats.count ?? 0]),
+  );
+  const expected = statuses[String(benchCase.expectedStatus)] ?? 0;
+  const answered = Object.values(statuses).reduce((sum, count) => sum + count, 0);
+  return {
+    name: benchCase.name,
+    method: benchCase.method,
+    path: benchCase.path,
+    connections,
+    requestsPerSecond: result.requests.average,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    averageBytes: answered > 0 ? result.throughput.total / answered : 0,
+    ratioToStatic: limitPerSecond ? result.requests.average / limitPerSecond : null,
+    statuses,
+    unexpected: answered - expected,
+    errors: result.errors,
+    ...(commentsShown === undefined ? {} : { commentsShown }),
+  };
+}
+
+/** A response body as sent: compressed when gzip is asked for, since autocannon never asks. */
+function download(url: string, options: { gzip?: boolean } = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: options.gzip ? { 'accept-encoding': 'gzip' } : {} }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+      })
+      .on('error', reject);
+  });
+}
+
+async function measureSizes(url: string, thread100Slug: string) {
+  const thread = url + questionPath(thread100Slug);
+  const css = `${url}/css/site.css`;
+  return {
+    thread100: { raw: (await download(thread)).length, gzip: (await download(thread, { gzip: true })).length },
+    css: { raw: (await download(css)).length, gzip: (await download(css, { gzip: true })).length },
+  };
+}
+
+function describeMachine(databaseVersion: string): Machine {
+  const pgliteVersion = () =>
+    JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'))
+      .version as string;
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown CPU',
+    memoryGiB: os.totalmem() / 1024 ** 3,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    database:
+      kind === 'embedded'
+        ? `${databaseVersion} embedded (PGlite ${pgliteVersion()}, in the server process)`
+        : `${databaseVersion} server on ${new URL(serverUrl as string).host}`,
+  };
+}
+
+/** docs/bench/latest.json keeps the latest run of each database; docs/PERFORMANCE.md shows them. */
+function writeResults(run: BenchRun) {
+  const jsonFile = path.join(DOCS, 'bench', 'latest.json');
+  mkdirSync(path.dirname(jsonFile), { recursive: true });
+  const previous = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) : {};
+  writeFileSync(jsonFile, `${JSON.stringify({ ...previous, [run.database]: run }, null, 2)}\n`);
+  const markdownFile = path.join(DOCS, 'PERFORMANCE.md');
+  writeFileSync(markdownFile, withLatestRun(readFileSync(markdownFile, 'utf8'), run));
+  console.log(`Wrote ${path.relative(PROJECT_ROOT, jsonFile)} and ${path.relative(PROJECT_ROOT, markdownFile)}.`);
+}

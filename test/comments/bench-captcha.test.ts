@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages } from '../../src/messages.js';
+import { commentIdFrom } from '../support/form.js';
+import { startTestForum, type TestForum } from '../support/forum.js';
+
+// Two forums on their own databases: one as deployed, one as `npm run bench` starts it.
+let guarded: TestForum;
+let bench: TestForum;
+beforeAll(async () => {
+  [guarded, bench] = await Promise.all([startTestForum(), startTestForum({ BENCH_DISABLE_CAPTCHA: 'true' })]);
+});
+afterAll(() => Promise.all([guarded.close(), bench.close()]));
+
+const slug = 'what-is-their-definition-of-cyberspace';
+/** What the bench posts: the visible fields only, no captcha, no Origin header. */
+const benchPost = { author: 'Bench', email: 'bench@example.org', body: 'Posted without a captcha.' };
+
+describe('BENCH_DISABLE_CAPTCHA', () => {
+  it('lets a post without a captcha through only when it is on', async () => {
+    const refused = await guarded.browser().post(`/questions/${slug}/comments`).type('form').send(benchPost);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain(messages.captchaRequired);
+
+    const accepted = await bench.browser().post(`/questions/${slug}/comments`).type('form').send(benchPost);
+    expect(accepted.status).toBe(303);
+    const id = commentIdFrom(accepted);
+    const stored = await bench.db
+      .selectFrom('comments')
+      .select(['author', 'status'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    expect(stored).toEqual({ author: 'Bench', status: 'approved' });
+  });
+});
