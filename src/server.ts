@@ -10,6 +10,19 @@ import { ForumEvents } from './events.js';
 import { attachLive } from './live/io.js';
 import { seedPosts } from './seed.js';
 
+/**
+ * A request whose client has gone may still be writing: its connection no longer
+ * holds the HTTP server open, but its database client is still checked out. Wait
+ * for those (on a server pool) before closing the database under them.
+ */
+async function queriesFinished(db: DatabaseHandle, deadline: number): Promise<void> {
+  const pool = db.pool;
+  if (!pool) return;
+  while (pool.totalCount > pool.idleCount && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 export interface RunningForum {
   forum: Forum;
   io: ReturnType<typeof attachLive>;
@@ -70,6 +83,7 @@ export async function startForum(config: Config, logger: Logger, database?: Data
         }, SHUTDOWN_GRACE_MS).unref();
       });
       await forum.limits.close();
+      await queriesFinished(db, Date.now() + SHUTDOWN_GRACE_MS);
       await db.close();
     })();
     return stopping;
