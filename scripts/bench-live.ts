@@ -64,6 +64,8 @@ function startServer(): ChildProcess {
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oq-bench-live-')),
     CAPTCHA_MIN_SECONDS: '0',
     MODERATION_LINK_LIMIT: '0',
+    RATE_LIMIT_COMMENTS_PER_IP: '1000000',
+    RATE_LIMIT_LIVE_EVENTS_PER_IP: '1000000',
     LOG_LEVEL: 'warn',
   };
   const child = spawn(process.execPath, ['dist/src/main.js'], {
@@ -76,7 +78,12 @@ function startServer(): ChildProcess {
 
 async function postAnswer(n: number): Promise<{ id: number; sentAt: number; answeredAt: number }> {
   const page = await fetch(`${base}/questions/${slug}`);
+  const cookie = page.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0])
+    .join('; ');
   const html = await page.text();
+  const csrf = /name="_csrf" value="([^"]*)"/.exec(html)?.[1] ?? '';
   const label = /<label for="captcha_answer">([^<]*)<\/label>/.exec(html)?.[1] ?? '';
   const token = /name="captcha_token" value="([^"]*)"/.exec(html)?.[1] ?? '';
   const body = new URLSearchParams({
@@ -85,11 +92,12 @@ async function postAnswer(n: number): Promise<{ id: number; sentAt: number; answ
     body: `Answer number ${n}: a paragraph of text of a realistic length for a policy forum reply.`,
     captcha_answer: String(solve(label)),
     captcha_token: token,
+    _csrf: csrf,
   });
   const sentAt = performance.now();
   const response = await fetch(`${base}/questions/${slug}/comments`, {
     method: 'POST',
-    headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
     body,
   });
   const answeredAt = performance.now();

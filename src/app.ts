@@ -14,6 +14,7 @@ import type { ForumEvents } from './events.js';
 import { healthRoutes } from './health.routes.js';
 import { notFound } from './http/app-error.js';
 import { createAssets } from './http/assets.js';
+import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/error-handler.js';
 import { sameOrigin } from './http/same-origin.js';
 import { createRateLimits, type RateLimits } from './limits/rate-limits.js';
@@ -47,9 +48,10 @@ export function createApp(deps: AppDeps): Forum {
   const settings = config.forum;
   const limits = createRateLimits(config.rateLimits, { pool: deps.pool, redisUrl: config.redisUrl });
   const comments = createCommentService({ db, settings, secret: config.sessionSecret, events });
-  const renderThreadPage = createThreadPage({ db, templates, comments, settings, secret: config.sessionSecret });
-
   const servedOverTls = config.publicUrl.startsWith('https://');
+  const csrf = createCsrf(config.sessionSecret, servedOverTls);
+  const renderThreadPage = createThreadPage({ db, templates, comments, settings, secret: config.sessionSecret, csrf });
+
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
@@ -107,9 +109,10 @@ export function createApp(deps: AppDeps): Forum {
       publicUrl: config.publicUrl,
       secret: config.sessionSecret,
       limits,
+      csrf,
     }),
   );
-  app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits }));
+  app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
   app.use(feedRoutes(db, templates, config.publicUrl));
 
   app.use((_req, _res, next) => next(notFound()));

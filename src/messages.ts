@@ -26,6 +26,7 @@ export const messages = {
   invalidEncoding: 'The request contains characters that are not valid UTF-8',
   rateLimited: (seconds: number) =>
     `You are sending too many requests. Wait ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`} and try again; nothing you typed is lost`,
+  csrfInvalid: 'This form had expired. Your answer is below, unchanged: send it again',
   crossSite: 'This request came from another website and was refused',
   afterNotWholeNumber: '`after` must be a whole number (the newest comment id you have)',
   pageNotFound: 'There is no such page of this thread',

@@ -3,6 +3,7 @@ import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
 import { formBody, jsonBody } from '../http/body-parsers.js';
+import type { Csrf } from '../http/csrf.js';
 import { wantsJson } from '../http/error-handler.js';
 import { ensureVisitorId, rememberCommenter } from '../http/visitor.js';
 import type { RateLimits } from '../limits/rate-limits.js';
@@ -22,13 +23,14 @@ export interface CommentRoutesDeps {
   comments: CommentService;
   renderThreadPage: RenderThreadPage;
   limits: RateLimits;
+  csrf: Csrf;
 }
 
 /** The most comments one catch-up request returns; the client asks again from the last id. */
 const CATCH_UP_LIMIT = 500;
 
 export function commentRoutes(deps: CommentRoutesDeps): Router {
-  const { db, templates, settings, comments, renderThreadPage, limits } = deps;
+  const { db, templates, settings, comments, renderThreadPage, limits, csrf } = deps;
   const router = Router();
 
   router.post('/questions/:slug/comments', formBody, jsonBody, async (req, res) => {
@@ -41,6 +43,7 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
     if (form === 'malformed') throw new AppError(400, 'malformed', messages.malformedRequest);
 
     try {
+      csrf.check(req);
       if (!form.ok) throw new AppError(422, 'invalid', firstMessage(form.errors), form.errors);
       await limits.consume('commentsPerIp', req.ip ?? 'unknown');
       await limits.consume('commentsPerEmail', form.draft.email.toLowerCase());

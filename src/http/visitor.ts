@@ -19,14 +19,18 @@ export interface Commenter {
 
 export function visitorIdOf(req: Request): string | undefined {
   const id = req.cookies?.[VISITOR_COOKIE];
-  return typeof id === 'string' && VISITOR_ID.test(id) ? id : undefined;
+  if (typeof id === 'string' && VISITOR_ID.test(id)) return id;
+  // Made during this very request (its cookie goes out with the response).
+  const made = req.res?.locals.visitorId;
+  return typeof made === 'string' ? made : undefined;
 }
 
-/** The browser's id, made and set on its first comment. */
+/** The browser's id, made and set the first time it is shown a form. */
 export function ensureVisitorId(req: Request, res: Response): string {
   const existing = visitorIdOf(req);
   if (existing) return existing;
   const id = randomBytes(18).toString('base64url');
+  res.locals.visitorId = id;
   res.cookie(VISITOR_COOKIE, id, cookieOptions(req));
   return id;
 }

@@ -4,6 +4,7 @@ import { describeChallenge, issueToken } from '../captcha/challenge.js';
 import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
+import type { Csrf } from '../http/csrf.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { messages } from '../messages.js';
 import { findFirstPost, findPostBySlug, listPosts } from '../posts/post.repository.js';
@@ -23,6 +24,7 @@ export interface QuestionRoutesDeps {
   publicUrl: string;
   secret: string;
   limits: RateLimits;
+  csrf: Csrf;
 }
 
 const threadQuery = z.object({
@@ -46,7 +48,7 @@ export async function questionBySlug(db: DB, slug: string): Promise<Question> {
 }
 
 export function questionRoutes(deps: QuestionRoutesDeps): Router {
-  const { db, templates, settings, secret, renderThreadPage, publicUrl, limits } = deps;
+  const { db, templates, settings, secret, renderThreadPage, publicUrl, limits, csrf } = deps;
   const router = Router();
 
   async function renderPost(post: PostRow) {
@@ -95,12 +97,15 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
     await renderThreadPage(req, res, question, { pageNumber: query.data.page, replyToId: query.data.replyto });
   });
 
-  // A fresh captcha for a form that has just used its own (the live script asks after each post).
+  // A fresh captcha (and the CSRF token) for a form that has used its own, or for a
+  // JSON client: the live script asks after each post.
   router.get('/api/questions/:slug/captcha', async (req, res) => {
     const question = await questionBySlug(db, req.params.slug);
     await limits.consume('captchasPerIp', req.ip ?? 'unknown');
     const { token, claims } = issueToken(secret, question.id, { ttlMs: settings.captchaTtlMinutes * 60_000 });
-    res.set('Cache-Control', 'no-store').json({ label: describeChallenge(claims.challenge), token });
+    res
+      .set('Cache-Control', 'no-store')
+      .json({ label: describeChallenge(claims.challenge), token, csrf_token: csrf.token(req, res) });
   });
 
   router.get('/api/questions', async (_req, res) => {

@@ -7,6 +7,7 @@ import { threadView } from '../comments/comment-view.js';
 import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
+import type { Csrf } from '../http/csrf.js';
 import { commenterOf, visitorIdOf } from '../http/visitor.js';
 import { messages } from '../messages.js';
 import { findPostById } from '../posts/post.repository.js';
@@ -16,6 +17,7 @@ import { type Question, questionPath } from './question.js';
 
 export interface ThreadPageDeps {
   db: DB;
+  csrf: Csrf;
   templates: Templates;
   comments: CommentService;
   settings: ForumSettings;
@@ -38,7 +40,7 @@ const SUMMARY_ORDER = ['form', 'parent_id', 'author', 'email', 'url', 'body', 'c
  * at each bad field.
  */
 export function createThreadPage(deps: ThreadPageDeps) {
-  const { db, templates, comments, settings, secret } = deps;
+  const { db, templates, comments, settings, secret, csrf } = deps;
 
   return async function renderThreadPage(
     req: Request,
@@ -100,6 +102,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
           cancelReplyUrl: `${path}#respond`,
           // The label is ours alone (digits, number words, + - ×), so it is emitted unescaped.
           captcha: { label: describeChallenge(captcha.claims.challenge), token: captcha.token },
+          csrfToken: csrf.token(req, res),
           bodyLimit: BODY_LIMIT.toLocaleString('en-GB'),
         },
       }),

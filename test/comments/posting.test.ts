@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/captcha/challenge.js';
-import { answer, commentIdFrom, readForm } from '../support/form.js';
+import { answer, commentIdFrom, readForm, solveCaptchaLabel } from '../support/form.js';
 import { startTestForum, TEST_SECRET, type TestForum } from '../support/forum.js';
 
 let forum: TestForum;
@@ -49,6 +49,7 @@ describe('answering a question', () => {
       body: 'json body',
       captcha_answer: form.answer,
       captcha_token: form.token,
+      _csrf: form.csrf,
     });
     expect(res.status).toBe(201);
   });
@@ -227,6 +228,7 @@ describe('a refused answer', () => {
         ...{ author: 'A', email: 'a@example.org', body: 'forged' },
         captcha_answer: form.answer,
         captcha_token: form.token,
+        _csrf: form.csrf,
       });
     expect(res.status).toBe(403);
     const before = await forum.db
@@ -235,6 +237,42 @@ describe('a refused answer', () => {
       .where('body_source', '=', 'forged')
       .executeTakeFirstOrThrow();
     expect(before.n).toBe(0);
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a post without the form’s token, or with a wrong one, and gives the form back with everything kept', async () => {
+    for (const token of ['', 'not-the-token']) {
+      const res = await answer(forum.browser(), slug, { _csrf: token, body: 'Typed before the token went stale' });
+      expect(res.status).toBe(403);
+      expect(res.text).toContain('This form had expired');
+      expect(res.text).toContain('Typed before the token went stale</textarea>');
+    }
+  });
+
+  it('refuses a token taken from another browser', async () => {
+    const thief = forum.browser();
+    const stolen = readForm((await thief.get(`/questions/${slug}`)).text).csrf;
+    const res = await answer(forum.browser(), slug, { _csrf: stolen }, { json: true });
+    expect(res.status).toBe(403);
+    expect(res.body.errors.form).toContain('This form had expired');
+  });
+
+  it('gives JSON clients the token with a captcha', async () => {
+    const browser = forum.browser();
+    const captcha = (await browser.get(`/api/questions/${slug}/captcha`).expect(200)).body;
+    const res = await browser
+      .post(`/questions/${slug}/comments`)
+      .set('Accept', 'application/json')
+      .send({
+        author: 'Api',
+        email: 'api@example.org',
+        body: 'Through the API',
+        captcha_answer: String(solveCaptchaLabel(captcha.label)),
+        captcha_token: captcha.token,
+        _csrf: captcha.csrf_token,
+      });
+    expect(res.status).toBe(201);
   });
 });
 
@@ -258,6 +296,7 @@ describe('the captcha', () => {
       body: 'replay',
       captcha_answer: form.answer,
       captcha_token: form.token,
+      _csrf: form.csrf,
     };
     expect((await browser.post(form.action).type('form').send(fields)).status).toBe(303);
     const again = await browser
@@ -277,6 +316,7 @@ describe('the captcha', () => {
       body: 'cross',
       captcha_answer: form.answer,
       captcha_token: form.token,
+      _csrf: form.csrf,
     });
     expect(res.status).toBe(422);
   });

@@ -23,8 +23,12 @@ afterAll(async () => {
 
 /** Posts through the public endpoint with a fresh captcha; returns the status. */
 async function post(question: string, fields: { author: string; url?: string; body: string }): Promise<number> {
-  const agent = supertest(forum.url);
-  const captcha = (await agent.get(`/api/questions/${question}/captcha`)).body as { label: string; token: string };
+  const agent = supertest.agent(forum.url);
+  const captcha = (await agent.get(`/api/questions/${question}/captcha`)).body as {
+    label: string;
+    token: string;
+    csrf_token: string;
+  };
   const res = await agent
     .post(`/questions/${question}/comments`)
     .set('Accept', 'application/json')
@@ -35,6 +39,7 @@ async function post(question: string, fields: { author: string; url?: string; bo
       ...fields,
       captcha_answer: String(solveCaptchaLabel(captcha.label)),
       captcha_token: captcha.token,
+      _csrf: captcha.csrf_token,
     });
   return res.status;
 }

@@ -29,7 +29,7 @@ describe.runIf(canRunThrowawayCluster() && usingServer())('PostgreSQL going away
 
   /** One answer through the JSON API; the captcha comes from its own endpoint. */
   async function post(n: number): Promise<{ status: number; id?: number; message?: string }> {
-    const agent = supertest(forum.url);
+    const agent = supertest.agent(forum.url);
     const captcha = await agent.get(`/api/questions/${slug}/captcha`);
     if (captcha.status !== 200) return { status: captcha.status, message: captcha.body?.message };
     const res = await agent
@@ -42,6 +42,7 @@ describe.runIf(canRunThrowawayCluster() && usingServer())('PostgreSQL going away
         body: `Post ${n}`,
         captcha_answer: String(solveCaptchaLabel(captcha.body.label)),
         captcha_token: captcha.body.token,
+        _csrf: captcha.body.csrf_token,
       });
     return { status: res.status, id: res.body?.id, message: res.body?.message };
   }

@@ -52,6 +52,7 @@ describe.runIf(!usingServer())('SIGTERM', () => {
           body: `In flight ${n}`,
           captcha_answer: forms[n]?.answer,
           captcha_token: forms[n]?.token,
+          _csrf: forms[n]?.csrf,
         })
         .then(
           (response) => ({ n, status: response.status, id: response.status === 303 ? commentIdFrom(response) : null }),

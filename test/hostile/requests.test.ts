@@ -110,11 +110,14 @@ describe('hostile input', () => {
   it('refuses a cross-site Referer as well as a cross-site Origin', async () => {
     const browser = forum.browser();
     const form = readForm((await browser.get(`/questions/${slug}`)).text);
-    const res = await browser
-      .post(form.action)
-      .type('form')
-      .set('Referer', 'https://evil.example/page')
-      .send({ author: 'A', email: 'a@example.org', body: 'x', captcha_answer: form.answer, captcha_token: form.token });
+    const res = await browser.post(form.action).type('form').set('Referer', 'https://evil.example/page').send({
+      author: 'A',
+      email: 'a@example.org',
+      body: 'x',
+      captcha_answer: form.answer,
+      captcha_token: form.token,
+      _csrf: form.csrf,
+    });
     expect(res.status).toBe(403);
     expect(res.text).toContain('This request came from another website');
   });

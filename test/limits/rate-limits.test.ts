@@ -70,6 +70,7 @@ describe.runIf(usingServer())('rate limits across two processes', () => {
       body: 'third',
       captcha_answer: form.answer,
       captcha_token: form.token,
+      _csrf: form.csrf,
     });
     expect(third.status).toBe(429);
   });

@@ -59,6 +59,7 @@ describe.runIf(usingServer())('two processes on one database', () => {
       body: 'once',
       captcha_answer: form.answer,
       captcha_token: form.token,
+      _csrf: form.csrf,
     };
     expect((await browser.post('/questions/what-is-concluded/comments').type('form').send(fields)).status).toBe(303);
     const replay = await supertest(b.url)

@@ -39,6 +39,8 @@ export interface PageForm {
   label: string;
   answer: string;
   token: string;
+  /** The form's CSRF token (hidden field `_csrf`). */
+  csrf: string;
   parentId: string;
   action: string;
 }
@@ -47,10 +49,11 @@ export function readForm(html: string): PageForm {
   const label = /<label for="captcha_answer">([^<]*)<\/label>/.exec(html)?.[1];
   const token = /name="captcha_token" value="([^"]*)"/.exec(html)?.[1];
   const parentId = /name="parent_id" value="([^"]*)"/.exec(html)?.[1] ?? '';
+  const csrf = /name="_csrf" value="([^"]*)"/.exec(html)?.[1] ?? '';
   const action = /<form class="comment-form" method="post" action="([^"]+)"/.exec(html)?.[1];
   if (label === undefined || token === undefined || action === undefined)
     throw new Error('No comment form on the page');
-  return { label, answer: String(solveCaptchaLabel(label)), token, parentId, action };
+  return { label, answer: String(solveCaptchaLabel(label)), token, csrf, parentId, action };
 }
 
 export interface AnswerFields {
@@ -61,6 +64,7 @@ export interface AnswerFields {
   parent_id: string | number;
   captcha_answer: string;
   captcha_token: string;
+  _csrf: string;
   homepage: string;
 }
 
@@ -83,6 +87,7 @@ export async function answer(
     parent_id: form.parentId,
     captcha_answer: form.answer,
     captcha_token: form.token,
+    _csrf: form.csrf,
     homepage: '',
     ...fields,
   });
