@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
@@ -68,6 +69,14 @@ export function createApp(deps: AppDeps): Forum {
         }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
+      // One id per request, in every line about it and in the response, to match a
+      // person's report with the logs.
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customProps: (req) => ({ route: (req as express.Request).route?.path }),
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import Handlebars from 'handlebars';
 import { sql } from 'kysely';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startForum } from '../../src/server.js';
 import { answer, readForm } from '../support/form.js';
-import { startTestForum, type TestForum } from '../support/forum.js';
+import { startTestForum, type TestForum, testConfig } from '../support/forum.js';
 
 let forum: TestForum;
 beforeAll(async () => {
@@ -105,6 +107,24 @@ describe('hostile input', () => {
     }
     expect(await commentCount()).toBe(before);
     await forum.browser().get('/healthz').expect(200);
+  });
+
+  it('refuses oversized headers with 431 and stays up', async () => {
+    // Header limits are the HTTP server's (Node's 16 KB), so this needs a listening one,
+    // on the same database; it is closed without closing that database.
+    const running = await startForum(
+      testConfig({ PORT: '0', HOST: '127.0.0.1' }),
+      pino({ level: 'silent' }),
+      forum.database,
+    );
+    try {
+      const res = await fetch(`${running.url}/`, { headers: { 'X-Padding': 'x'.repeat(20_000) } });
+      expect(res.status).toBe(431);
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    } finally {
+      running.server.close();
+      running.io.close();
+    }
   });
 
   it('refuses a cross-site Referer as well as a cross-site Origin', async () => {
