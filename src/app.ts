@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps): Forum {
       },
       // One id per request, in every line about it and in the response, to match a
       // person's report with the logs.
-      genReqId: (req, res) => {
+      genReqId: (_req, res) => {
         const id = randomUUID();
         res.setHeader('X-Request-Id', id);
         return id;
