@@ -58,6 +58,7 @@ export async function startForum(config: Config, logger: Logger, database?: Data
     events,
     logger,
     limits: forum.limits,
+    trustProxy: config.trustProxy,
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;

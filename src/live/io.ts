@@ -1,7 +1,8 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import proxyaddr from 'proxy-addr';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Comment } from '../comments/comment.js';
@@ -39,6 +40,7 @@ export interface LiveDeps {
   events: ForumEvents;
   logger: Logger;
   limits: RateLimits;
+  trustProxy: boolean | number | string;
 }
 
 type LiveServer = Server<ClientEvents, ServerEvents>;
@@ -65,6 +67,9 @@ const PRESENCE_INTERVAL_MS = 500;
  */
 export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
   const { db, templates, comments, forum, live, events, logger, limits } = deps;
+  // The client's address as Express reads it: X-Forwarded-For only when TRUST_PROXY says so.
+  const trusted = trustFunction(deps.trustProxy);
+  const clientAddress = (request: IncomingMessage) => proxyaddr(request, trusted);
   const io: LiveServer = new Server(httpServer, {
     // The page script bundles its own client (public/js/live.js).
     serveClient: false,
@@ -106,7 +111,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     };
     // Every client event passes the connection's own limit, then the address's limit
     // shared by every process; a flood is refused, not served.
-    const address = socket.handshake.address;
+    const address = clientAddress(socket.request);
     socket.use((_packet, next) => {
       if (!bucket.take()) return refuse('rate_limited');
       limits.consume('liveEventsPerIp', address).then(
@@ -178,6 +183,14 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
   });
 
   return io;
+}
+
+/** Express's `trust proxy` setting as a function proxy-addr understands. */
+function trustFunction(setting: boolean | number | string): (address: string, hop: number) => boolean {
+  if (setting === true) return () => true;
+  if (setting === false) return () => false;
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return proxyaddr.compile(setting.split(',').map((part) => part.trim()));
 }
 
 /**
