@@ -20,8 +20,9 @@ import { errorHandler } from './http/error-handler.js';
 import { sameOrigin } from './http/same-origin.js';
 import { createRateLimits, type RateLimits } from './limits/rate-limits.js';
 import { PUBLIC_DIR } from './paths.js';
-import { questionRoutes } from './questions/question.routes.js';
-import { createThreadPage } from './questions/thread-page.js';
+import { PageCache } from './questions/page-cache.js';
+import { ALL_POSTS, questionRoutes } from './questions/question.routes.js';
+import { createThreadPage, type ThreadSection } from './questions/thread-page.js';
 import { loadTemplates, type Templates } from './views/templates.js';
 
 export interface AppDeps {
@@ -39,6 +40,8 @@ export interface Forum {
   templates: Templates;
   comments: CommentService;
   limits: RateLimits;
+  /** Drops what this process keeps rendered for a question (a change made elsewhere). */
+  invalidateQuestion(questionId: number): void;
 }
 
 /** The Express app and its services, without listening: tests drive it directly. */
@@ -51,7 +54,26 @@ export function createApp(deps: AppDeps): Forum {
   const comments = createCommentService({ db, settings, secret: config.sessionSecret, events });
   const servedOverTls = config.publicUrl.startsWith('https://');
   const csrf = createCsrf(config.sessionSecret, servedOverTls);
-  const renderThreadPage = createThreadPage({ db, templates, comments, settings, secret: config.sessionSecret, csrf });
+  // Rendered thread pages, dropped when their question changes (here, or on another
+  // process: live/ relays the change). 2,000 pages of 50 threads fit in a few hundred MB at most.
+  const threadCache = new PageCache<ThreadSection>(2_000, 60_000);
+  const postPages = new PageCache<string>(100, 60_000);
+  const invalidateQuestion = (questionId: number) => {
+    threadCache.invalidate(questionId);
+    postPages.invalidate(ALL_POSTS);
+  };
+  events.on('comment.created', ({ comment }) => {
+    if (comment.status === 'approved') invalidateQuestion(comment.questionId);
+  });
+  const renderThreadPage = createThreadPage({
+    db,
+    templates,
+    comments,
+    settings,
+    secret: config.sessionSecret,
+    csrf,
+    cache: threadCache,
+  });
 
   const app = express();
   app.set('trust proxy', config.trustProxy);
@@ -119,6 +141,7 @@ export function createApp(deps: AppDeps): Forum {
       secret: config.sessionSecret,
       limits,
       csrf,
+      postPages,
     }),
   );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
@@ -126,5 +149,5 @@ export function createApp(deps: AppDeps): Forum {
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));
-  return { app, templates, comments, limits };
+  return { app, templates, comments, limits, invalidateQuestion };
 }

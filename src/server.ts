@@ -59,6 +59,7 @@ export async function startForum(config: Config, logger: Logger, database?: Data
     logger,
     limits: forum.limits,
     trustProxy: config.trustProxy,
+    invalidateQuestion: forum.invalidateQuestion,
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;

@@ -41,6 +41,8 @@ export interface LiveDeps {
   logger: Logger;
   limits: RateLimits;
   trustProxy: boolean | number | string;
+  /** Drops this process's rendered pages of a question. */
+  invalidateQuestion: (questionId: number) => void;
 }
 
 type LiveServer = Server<ClientEvents, ServerEvents>;
@@ -176,9 +178,18 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
   };
   const report = (what: string) => (error: unknown) => logger.warn({ err: error }, `live: ${what} failed`);
 
+  // Other processes keep rendered pages too: tell them a question changed.
+  const changed = (questionId: number) => {
+    if (deps.pool) io.serverSideEmit('question:changed', questionId);
+  };
+  io.on('question:changed', (questionId: unknown) => {
+    if (typeof questionId === 'number') deps.invalidateQuestion(questionId);
+  });
+
   events.on('comment.created', ({ comment, questionSlug }) => {
     if (comment.status !== 'approved') return;
     io.to(questionRoom(comment.questionId)).emit('comment:new', toLive(comment, questionSlug));
+    changed(comment.questionId);
     announceCount(comment.questionId, questionSlug).catch(report('answer count'));
   });
 

@@ -12,6 +12,7 @@ import type { PostRow } from '../posts/post.table.js';
 import { renderPostBody } from '../posts/post-view.js';
 import { longDate } from '../views/helpers/long-date.js';
 import type { Templates } from '../views/templates.js';
+import type { PageCache } from './page-cache.js';
 import { type Question, questionPath, toQuestion } from './question.js';
 import { findQuestionBySlug, listQuestionsWithCounts } from './question.repository.js';
 import { LIVE_SCRIPT, type RenderThreadPage } from './thread-page.js';
@@ -25,7 +26,12 @@ export interface QuestionRoutesDeps {
   secret: string;
   limits: RateLimits;
   csrf: Csrf;
+  /** Rendered post pages; the app empties it when any answer count changes. */
+  postPages: PageCache<string>;
 }
+
+/** Post pages are one group: any change to any answer count empties it. */
+export const ALL_POSTS = 0;
 
 const threadQuery = z.object({
   page: z
@@ -48,7 +54,7 @@ export async function questionBySlug(db: DB, slug: string): Promise<Question> {
 }
 
 export function questionRoutes(deps: QuestionRoutesDeps): Router {
-  const { db, templates, settings, secret, renderThreadPage, publicUrl, limits, csrf } = deps;
+  const { db, templates, settings, secret, renderThreadPage, publicUrl, limits, csrf, postPages } = deps;
   const router = Router();
 
   async function renderPost(post: PostRow) {
@@ -78,16 +84,21 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
     });
   }
 
+  // The same for every reader: kept rendered until an answer count changes.
+  const renderPostCached = (key: string, find: () => Promise<PostRow | undefined>) =>
+    postPages.get(ALL_POSTS, key, async () => {
+      const post = await find();
+      if (!post) throw notFound('No post has been imported yet. Run `npm run import -- <file>`.');
+      return renderPost(post);
+    });
+
   router.get('/', async (_req, res) => {
-    const post = await findFirstPost(db);
-    if (!post) throw notFound('No post has been imported yet. Run `npm run import -- <file>`.');
-    res.type('html').send(await renderPost(post));
+    res.type('html').send(await renderPostCached('/', () => findFirstPost(db)));
   });
 
   router.get('/posts/:slug', async (req, res) => {
-    const post = await findPostBySlug(db, req.params.slug);
-    if (!post) throw notFound();
-    res.type('html').send(await renderPost(post));
+    const slug = req.params.slug;
+    res.type('html').send(await renderPostCached(`/posts/${slug}`, () => findPostBySlug(db, slug)));
   });
 
   router.get('/questions/:slug', async (req, res) => {

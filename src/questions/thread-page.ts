@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { describeChallenge, issueToken } from '../captcha/challenge.js';
+import type { Comment } from '../comments/comment.js';
 import type { CommentService } from '../comments/comment.service.js';
 import type { FormValues } from '../comments/comment-form.js';
 import { BODY_LIMIT } from '../comments/comment-form.js';
@@ -13,15 +14,26 @@ import { messages } from '../messages.js';
 import { findPostById } from '../posts/post.repository.js';
 import { renderPassage } from '../posts/post-view.js';
 import type { Templates } from '../views/templates.js';
+import type { PageCache } from './page-cache.js';
 import { type Question, questionPath } from './question.js';
 
 export interface ThreadPageDeps {
   db: DB;
   csrf: Csrf;
+  cache: PageCache<ThreadSection>;
   templates: Templates;
   comments: CommentService;
   settings: ForumSettings;
   secret: string;
+}
+
+export interface ThreadSection {
+  html: string;
+  comments: Comment[];
+  answerCount: number;
+  latestId: number;
+  pageCount: number;
+  post: { title: string; url: string } | null;
 }
 
 export interface FormState {
@@ -40,7 +52,33 @@ const SUMMARY_ORDER = ['form', 'parent_id', 'author', 'email', 'url', 'body', 'c
  * at each bad field.
  */
 export function createThreadPage(deps: ThreadPageDeps) {
-  const { db, templates, comments, settings, secret, csrf } = deps;
+  const { db, templates, comments, settings, secret, csrf, cache } = deps;
+
+  /** The thread part of a page: its comments rendered, and what paging needs. */
+  async function loadSection(
+    question: Question,
+    pageNumber: number,
+    visitorId: string | undefined,
+  ): Promise<ThreadSection> {
+    const [thread, post] = await Promise.all([
+      comments.listThread(question, pageNumber, visitorId),
+      findPostById(db, question.postId),
+    ]);
+    if (pageNumber > thread.pageCount) throw notFound(messages.pageNotFound);
+    const tree = threadView(thread.comments, {
+      slug: question.slug,
+      maxDepth: settings.maxThreadDepth,
+      ownIds: thread.ownIds,
+    });
+    return {
+      html: tree.map((node) => templates.partial('comment', node)).join('\n'),
+      comments: thread.comments,
+      answerCount: thread.answerCount,
+      latestId: thread.latestId,
+      pageCount: thread.pageCount,
+      post: post ? { title: post.title, url: `/posts/${post.slug}` } : null,
+    };
+  }
 
   return async function renderThreadPage(
     req: Request,
@@ -49,21 +87,14 @@ export function createThreadPage(deps: ThreadPageDeps) {
     options: { status?: number; form?: FormState; pageNumber?: number; replyToId?: number } = {},
   ): Promise<void> {
     const pageNumber = options.pageNumber ?? 1;
-    const visitorId = visitorIdOf(req);
-    const [thread, post] = await Promise.all([
-      comments.listThread(question, pageNumber, visitorId),
-      findPostById(db, question.postId),
-    ]);
-    if (pageNumber > thread.pageCount) throw notFound(messages.pageNotFound);
-
-    const tree = threadView(thread.comments, {
-      slug: question.slug,
-      maxDepth: settings.maxThreadDepth,
-      ownIds: thread.ownIds,
-    });
-    const replyToId = options.replyToId ?? numberOrUndefined(options.form?.values.parent_id);
-    const replyTo = replyToId ? thread.comments.find((c) => c.id === replyToId) : undefined;
     const remembered = commenterOf(req);
+    // Only someone who has commented has comments of their own to mark or to see held;
+    // everyone else reads the same page, kept rendered until the thread changes.
+    const section = remembered
+      ? await loadSection(question, pageNumber, visitorIdOf(req))
+      : await cache.get(question.id, String(pageNumber), () => loadSection(question, pageNumber, undefined));
+    const replyToId = options.replyToId ?? numberOrUndefined(options.form?.values.parent_id);
+    const replyTo = replyToId ? section.comments.find((c) => c.id === replyToId) : undefined;
     const values: Partial<FormValues> = options.form?.values ?? {
       author: remembered?.author ?? '',
       email: remembered?.email ?? '',
@@ -78,17 +109,17 @@ export function createThreadPage(deps: ThreadPageDeps) {
       templates.page('question', {
         title: question.wording,
         scripts: [LIVE_SCRIPT],
-        latestId: thread.latestId,
-        isLastPage: pageNumber === thread.pageCount,
+        latestId: section.latestId,
+        isLastPage: pageNumber === section.pageCount,
         question: {
           ...question,
           passageHtml: renderPassage(question.passage, question.quote),
           url: path,
         },
-        post: post ? { title: post.title, url: `/posts/${post.slug}` } : null,
-        answerCount: thread.answerCount,
-        comments: tree,
-        pagination: paginationView(path, pageNumber, thread.pageCount),
+        post: section.post,
+        answerCount: section.answerCount,
+        threadHtml: section.html,
+        pagination: paginationView(path, pageNumber, section.pageCount),
         form: {
           action: `${path}/comments`,
           values: { ...values, parent_id: replyTo ? String(replyTo.id) : (values.parent_id ?? '') },

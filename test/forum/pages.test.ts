@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answer, commentIdFrom } from '../support/form.js';
+import { answer, commentIdFrom, readForm } from '../support/form.js';
 import { startTestForum, type TestForum } from '../support/forum.js';
 
 let forum: TestForum;
@@ -86,6 +86,19 @@ describe('a question page', () => {
     expect(page2.text).not.toContain(`id="comment-${first}"`);
     await forum.browser().get(`/questions/${slug}?page=3`).expect(404);
     await forum.browser().get(`/questions/${slug}?page=abc`).expect(404);
+  });
+
+  it('shows a new answer at once to readers whose page was kept rendered', async () => {
+    const slug = 'how-useful-can-it-be';
+    const reader = forum.browser();
+    const before = await reader.get(`/questions/${slug}`).expect(200);
+    await reader.get(`/questions/${slug}`).expect(200);
+    const id = commentIdFrom(await answer(forum.browser(), slug, { body: 'Fresh, not cached' }));
+    expect(before.text).not.toContain(`id="comment-${id}"`);
+    const after = await reader.get(`/questions/${slug}`).expect(200);
+    expect(after.text).toContain(`id="comment-${id}"`);
+    // Each reader still gets a form of their own.
+    expect(readForm(after.text).token).not.toBe(readForm(before.text).token);
   });
 
   it('answers an unknown question with a 404 page in the site layout', async () => {

@@ -39,6 +39,18 @@ describe.runIf(usingServer())('two processes on one database', () => {
     expect((await toA).id).toBe(viaB);
   });
 
+  it('drops the other process’s rendered page when a question changes', async () => {
+    const slug = 'what-is-their-definition-of-cyberspace';
+    const reader = supertest.agent(b.url);
+    await reader.get(`/questions/${slug}`).expect(200);
+    const id = commentIdFrom(await answer(supertest.agent(a.url), slug, { body: 'posted on A, read on B' }));
+    await expect
+      .poll(async () => (await reader.get(`/questions/${slug}`)).text.includes(`id="comment-${id}"`), {
+        timeout: 5_000,
+      })
+      .toBe(true);
+  });
+
   it('counts followers on every process', async () => {
     const slug = 'how-useful-can-it-be';
     const onA = follower(a);
@@ -52,7 +64,12 @@ describe.runIf(usingServer())('two processes on one database', () => {
 
   it('refuses a captcha replayed on the other process', async () => {
     const browser = supertest.agent(a.url);
-    const form = readForm((await browser.get('/questions/what-is-concluded')).text);
+    const page = await browser.get('/questions/what-is-concluded');
+    const form = readForm(page.text);
+    // The same browser (its cookies) sends the same form again, to the other process.
+    const cookies = (page.headers['set-cookie'] as unknown as string[])
+      .map((cookie) => cookie.split(';')[0])
+      .join('; ');
     const fields = {
       author: 'R',
       email: 'r@example.org',
@@ -65,7 +82,9 @@ describe.runIf(usingServer())('two processes on one database', () => {
     const replay = await supertest(b.url)
       .post('/questions/what-is-concluded/comments')
       .type('form')
+      .set('Cookie', cookies)
       .send({ ...fields, body: 'twice' });
     expect(replay.status).toBe(422);
+    expect(replay.text).toContain('That sum has already been used');
   });
 });
