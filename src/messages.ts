@@ -28,5 +28,8 @@ export const messages = {
   pageNotFound: 'There is no such page of this thread',
   questionNotFound: 'There is no question at this address. It may have been moved',
   unavailable: 'The forum cannot reach its database just now. Please try again in a minute',
+  moderatorNameRequired: 'Enter the moderator’s name',
+  moderatorExists: (email: string) => `There is already a moderator with the email address ${email}`,
+  noSuchModerator: (email: string) => `There is no moderator with the email address ${email}`,
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;
