@@ -14,9 +14,15 @@ import { healthRoutes } from './health.routes.js';
 import { notFound } from './http/app-error.js';
 import { errorHandler } from './http/error-handler.js';
 import { sameOrigin } from './http/same-origin.js';
+import { moderationRoutes } from './moderation/moderation.routes.js';
+import { loadModerator } from './moderators/guards.js';
+import { createModeratorAccounts } from './moderators/moderator.service.js';
+import { signInRoutes } from './moderators/sign-in.routes.js';
+import { createSignIn } from './moderators/sign-in.service.js';
 import { PUBLIC_DIR } from './paths.js';
 import { questionRoutes } from './questions/question.routes.js';
 import { createThreadPage } from './questions/thread-page.js';
+import { sessionMiddleware } from './sessions/session.js';
 import { loadTemplates, type Templates } from './views/templates.js';
 
 export interface AppDeps {
@@ -88,6 +94,16 @@ export function createApp(deps: AppDeps): Forum {
   app.use(questionRoutes({ db, templates, settings, renderThreadPage, publicUrl: config.publicUrl }));
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage }));
   app.use(feedRoutes(db, templates, config.publicUrl));
+
+  // Sessions are for moderators only; readers' pages never set or read one.
+  const accounts = createModeratorAccounts(db);
+  app.use(
+    ['/login', '/logout', '/mod'],
+    sessionMiddleware(db, config.sessionSecret, config.signIn),
+    loadModerator(accounts),
+  );
+  app.use(signInRoutes({ templates, signIn: createSignIn(db, config.signIn) }));
+  app.use(moderationRoutes({ templates }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));

@@ -30,6 +30,11 @@ const environmentSchema = z.object({
     .default('false')
     .transform((value) => value === 'true' || value === '1'),
   MODERATION_LINK_LIMIT: integer(2, 0, 100),
+  SESSION_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  MODERATOR_SESSION_IDLE_MINUTES: integer(60, 1, 7 * 24 * 60),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: integer(5, 1, 1000),
+  LOGIN_MAX_FAILURES_PER_IP: integer(20, 1, 100000),
+  LOGIN_LOCKOUT_MINUTES: integer(15, 1, 24 * 60),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -49,6 +54,19 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   readonly logLevel: string;
   readonly forum: ForumSettings;
+  readonly signIn: SignInSettings;
+}
+
+/** Moderators' sessions and the brakes on guessing their passwords. */
+export interface SignInSettings {
+  /** 'auto': the cookie is Secure when the request came over TLS (as `trust proxy` sees it). */
+  readonly cookieSecure: boolean | 'auto';
+  /** A session unused this long is over. */
+  readonly idleMinutes: number;
+  readonly maxFailuresPerAccount: number;
+  readonly maxFailuresPerIp: number;
+  /** The window failures are counted in, and how long a locked account or IP waits. */
+  readonly lockoutMinutes: number;
 }
 
 /** The forum's own rules that a deployment may tune. */
@@ -91,6 +109,13 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       captchaTtlMinutes: e.CAPTCHA_TTL_MINUTES,
       holdAll: e.MODERATION_HOLD_ALL,
       linkLimit: e.MODERATION_LINK_LIMIT,
+    }),
+    signIn: Object.freeze({
+      cookieSecure: e.SESSION_COOKIE_SECURE === 'auto' ? ('auto' as const) : e.SESSION_COOKIE_SECURE === 'true',
+      idleMinutes: e.MODERATOR_SESSION_IDLE_MINUTES,
+      maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      lockoutMinutes: e.LOGIN_LOCKOUT_MINUTES,
     }),
   });
 }

@@ -31,5 +31,12 @@ export const messages = {
   moderatorNameRequired: 'Enter the moderator’s name',
   moderatorExists: (email: string) => `There is already a moderator with the email address ${email}`,
   noSuchModerator: (email: string) => `There is no moderator with the email address ${email}`,
+  wrongCredentials: 'The email address or password is not right. Check them and try again',
+  signInFieldsRequired: 'Enter your email address and password',
+  tooManySignIns: (minutes: number) =>
+    `Too many failed sign-in attempts. Wait ${minutes} minutes and try again, or ask an admin to reset your password`,
+  signInRequired: 'Sign in as a moderator to do that',
+  adminOnly: 'Only admins can do that',
+  csrfInvalid: 'This form has expired or did not come from this site. Go back, reload the page and try again',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

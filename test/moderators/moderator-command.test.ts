@@ -22,30 +22,21 @@ function moderator(args: string[], env: Record<string, string>) {
 }
 
 describe('npm run moderator', () => {
-  it('migrates a new embedded database, then adds, lists, re-keys and removes moderators', async () => {
+  it('migrates a new embedded database, then adds and lists moderators', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'oq-moderator-'));
     const env = { DATA_DIR: dataDir, MODERATOR_PASSWORD: 'a long enough password' };
 
     const added = await moderator(['add', '--email', 'Ada@Example.org', '--name', 'Ada Admin', '--admin'], env);
     expect(added.stdout).toContain('Added admin Ada Admin <ada@example.org>');
-    await moderator(['add', '--email', 'mo@example.org', '--name', 'Mo'], env);
     const duplicate = await moderator(['add', '--email', 'ADA@example.org', '--name', 'Again'], env);
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toContain('There is already a moderator');
-
-    const weak = await moderator(['reset-password', '--email', 'mo@example.org'], {
-      ...env,
-      MODERATOR_PASSWORD: 'short',
-    });
-    expect(weak.stderr).toContain('at least 12 characters');
-    expect((await moderator(['remove', '--email', 'mo@example.org'], env)).stdout).toContain('Removed');
     const usage = await moderator(['add', '--name', 'No Email'], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('npm run moderator -- add --email <email> --name <name> [--admin]');
 
     const list = await moderator(['list'], env);
     expect(list.stdout).toMatch(/^ada@example\.org\tAda Admin\tadmin\t/);
-    expect(list.stdout).not.toContain('mo@example.org');
 
     const database = await connectDatabase({ dataDir });
     try {
