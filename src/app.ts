@@ -15,6 +15,7 @@ import { notFound } from './http/app-error.js';
 import { errorHandler } from './http/error-handler.js';
 import { sameOrigin } from './http/same-origin.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
+import { createSettingsService, type SettingsService } from './moderation/settings.service.js';
 import { loadModerator } from './moderators/guards.js';
 import { createModeratorAccounts } from './moderators/moderator.service.js';
 import { signInRoutes } from './moderators/sign-in.routes.js';
@@ -37,13 +38,14 @@ export interface Forum {
   app: Express;
   templates: Templates;
   comments: CommentService;
+  settings: SettingsService;
 }
 
 /** The Express app and its services, without listening: tests drive it directly. */
 export function createApp(deps: AppDeps): Forum {
   const { db, config, logger, events } = deps;
   const templates = deps.templates ?? loadTemplates();
-  const settings = config.forum;
+  const settings = createSettingsService(db, config.forum);
   const comments = createCommentService({ db, settings, secret: config.sessionSecret, events });
   const renderThreadPage = createThreadPage({ db, templates, comments, settings, secret: config.sessionSecret });
 
@@ -103,9 +105,9 @@ export function createApp(deps: AppDeps): Forum {
     loadModerator(accounts),
   );
   app.use(signInRoutes({ templates, signIn: createSignIn(db, config.signIn) }));
-  app.use(moderationRoutes({ templates }));
+  app.use(moderationRoutes({ templates, settings }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));
-  return { app, templates, comments };
+  return { app, templates, comments, settings };
 }

@@ -10,6 +10,19 @@ import { z } from 'zod';
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback)
+    .transform((value) => value === 'true' || value === '1');
+
+/** A comma-separated list, as moderation words are given in the environment. */
+export const wordList = (value: string): string[] =>
+  value
+    .split(/[,\n]/)
+    .map((word) => word.trim())
+    .filter(Boolean);
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -25,11 +38,15 @@ const environmentSchema = z.object({
   COMMENTS_PER_PAGE: integer(50, 1, 500),
   CAPTCHA_MIN_SECONDS: integer(3, 0, 3600),
   CAPTCHA_TTL_MINUTES: integer(60, 1, 24 * 60),
-  MODERATION_HOLD_ALL: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((value) => value === 'true' || value === '1'),
+  MODERATION_HOLD_ALL: flag('false'),
   MODERATION_LINK_LIMIT: integer(2, 0, 100),
+  MODERATION_HOLD_NEW_EMAILS: flag('false'),
+  MODERATION_WORDS: z.string().default(''),
+  MODERATION_DISALLOWED_WORDS: z.string().default(''),
+  MODERATION_FLOOD_SECONDS: integer(15, 0, 24 * 3600),
+  MODERATION_DUPLICATE_CHECK: flag('true'),
+  MODERATION_REPORT_THRESHOLD: integer(3, 1, 1000),
+  CAPTCHA_ENABLED: flag('true'),
   SESSION_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   MODERATOR_SESSION_IDLE_MINUTES: integer(60, 1, 7 * 24 * 60),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: integer(5, 1, 1000),
@@ -69,16 +86,34 @@ export interface SignInSettings {
   readonly lockoutMinutes: number;
 }
 
-/** The forum's own rules that a deployment may tune. */
+/**
+ * The forum's own rules. The environment gives the defaults; admins change them at
+ * /mod/settings (stored in the database), so read the current ones from the
+ * settings service rather than from the config.
+ */
 export interface ForumSettings {
   readonly maxThreadDepth: number;
   readonly commentsPerPage: number;
+  /** Off: the form has no sum to answer (the minimum time still applies). */
+  readonly captchaEnabled: boolean;
   readonly captchaMinSeconds: number;
   readonly captchaTtlMinutes: number;
   /** Pre-moderation: every new comment waits for a moderator. */
   readonly holdAll: boolean;
+  /** Hold comments from an email address with no approved comment yet. */
+  readonly holdNewEmails: boolean;
   /** Hold comments with this many links or more (0: off). */
   readonly linkLimit: number;
+  /** Hold a comment whose body, name, email, website or IP contains one of these. */
+  readonly moderationWords: readonly string[];
+  /** The same, but straight to spam. */
+  readonly disallowedWords: readonly string[];
+  /** Refuse a second comment from one IP or email within this many seconds (0: off). */
+  readonly floodSeconds: number;
+  /** Refuse the same body from the same author on the same question. */
+  readonly duplicateCheck: boolean;
+  /** Readers' reports that hide a comment until a moderator looks at it. */
+  readonly reportThreshold: number;
 }
 
 export class ConfigError extends Error {}
@@ -106,9 +141,16 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       maxThreadDepth: e.MAX_THREAD_DEPTH,
       commentsPerPage: e.COMMENTS_PER_PAGE,
       captchaMinSeconds: e.CAPTCHA_MIN_SECONDS,
+      captchaEnabled: e.CAPTCHA_ENABLED,
       captchaTtlMinutes: e.CAPTCHA_TTL_MINUTES,
       holdAll: e.MODERATION_HOLD_ALL,
+      holdNewEmails: e.MODERATION_HOLD_NEW_EMAILS,
       linkLimit: e.MODERATION_LINK_LIMIT,
+      moderationWords: Object.freeze(wordList(e.MODERATION_WORDS)),
+      disallowedWords: Object.freeze(wordList(e.MODERATION_DISALLOWED_WORDS)),
+      floodSeconds: e.MODERATION_FLOOD_SECONDS,
+      duplicateCheck: e.MODERATION_DUPLICATE_CHECK,
+      reportThreshold: e.MODERATION_REPORT_THRESHOLD,
     }),
     signIn: Object.freeze({
       cookieSecure: e.SESSION_COOKIE_SECURE === 'auto' ? ('auto' as const) : e.SESSION_COOKIE_SECURE === 'true',

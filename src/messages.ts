@@ -38,5 +38,7 @@ export const messages = {
   signInRequired: 'Sign in as a moderator to do that',
   adminOnly: 'Only admins can do that',
   csrfInvalid: 'This form has expired or did not come from this site. Go back, reload the page and try again',
+  postingTooQuickly: 'You are posting comments too quickly. Wait a few seconds and send it again',
+  duplicateComment: 'You have already posted this answer here. It looks like it was sent twice',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

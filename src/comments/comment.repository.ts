@@ -157,3 +157,47 @@ export function listLatestApproved(db: DB, limit: number) {
     .limit(limit)
     .execute();
 }
+
+/** When the newest comment from this IP or email address was written: the flood rule. */
+export async function newestCommentAt(db: DB, ip: string | null, email: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('comments')
+    .select(sql<Date | null>`max(created_at)`.as('at'))
+    .where((eb) => {
+      const sameEmail = eb(sql`lower(email)`, '=', email.toLowerCase());
+      return ip === null ? sameEmail : eb.or([eb('ip', '=', ip), sameEmail]);
+    })
+    .executeTakeFirst();
+  return row?.at ? new Date(row.at) : null;
+}
+
+/** The same words from the same person (name or email) on the same question, not binned. */
+export async function hasDuplicateComment(
+  db: DB,
+  questionId: number,
+  submission: { author: string; email: string; body: string },
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('comments')
+    .select('id')
+    .where('question_id', '=', questionId)
+    .where('body_source', '=', submission.body)
+    .where('status', '!=', 'trash')
+    .where((eb) =>
+      eb.or([eb('author', '=', submission.author), eb(sql`lower(email)`, '=', submission.email.toLowerCase())]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function hasApprovedCommentFrom(db: DB, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('comments')
+    .select('id')
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .where('status', '=', 'approved')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

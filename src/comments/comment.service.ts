@@ -1,20 +1,23 @@
 import { recordCaptchaUse } from '../captcha/captcha.repository.js';
 import { type CaptchaFailure, checkAnswer } from '../captcha/challenge.js';
-import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import type { ForumEvents } from '../events.js';
 import { AppError } from '../http/app-error.js';
 import { messages } from '../messages.js';
-import { judgeComment } from '../moderation/rules.js';
+import { judgeComment, type PosterHistory } from '../moderation/rules.js';
+import type { SettingsSource } from '../moderation/settings.service.js';
 import type { Question } from '../questions/question.js';
 import { type Comment, toComment } from './comment.js';
 import {
   findComment,
+  hasApprovedCommentFrom,
+  hasDuplicateComment,
   insertComment,
   listApprovedAfter,
   listThreadPage,
   listVisitorCommentIds,
   listVisitorPending,
+  newestCommentAt,
   nextCommentId,
 } from './comment.repository.js';
 import { pathSegment, placeReply } from './comment-tree.js';
@@ -22,7 +25,7 @@ import { renderCommentBody } from './sanitize.js';
 
 export interface CommentServiceDeps {
   db: DB;
-  settings: ForumSettings;
+  settings: SettingsSource;
   secret: string;
   events: ForumEvents;
 }
@@ -64,7 +67,7 @@ const captchaError = (reason: CaptchaFailure | 'used') =>
   });
 
 export function createCommentService(deps: CommentServiceDeps) {
-  const { db, settings, secret, events } = deps;
+  const { db, secret, events } = deps;
 
   /**
    * Checks, stores and announces a new comment. The comment and its captcha's
@@ -73,7 +76,8 @@ export function createCommentService(deps: CommentServiceDeps) {
   async function postComment(question: Question, draft: CommentDraft, context: PostingContext): Promise<Comment> {
     if (draft.honeypot.trim() !== '')
       throw new AppError(422, 'honeypot', messages.honeypot, { form: messages.honeypot });
-    if (!draft.captchaAnswer?.trim()) {
+    const settings = await deps.settings.current();
+    if (settings.captchaEnabled && !draft.captchaAnswer?.trim()) {
       throw new AppError(422, 'captcha_required', messages.captchaRequired, {
         captcha_answer: messages.captchaRequired,
       });
@@ -83,12 +87,20 @@ export function createCommentService(deps: CommentServiceDeps) {
       questionId: question.id,
       now: now.getTime(),
       minAgeMs: settings.captchaMinSeconds * 1000,
+      // With the sum switched off the signed token still carries the minimum time.
+      answerRequired: settings.captchaEnabled,
     });
     if (!captcha.ok) throw captchaError(captcha.reason);
 
-    const placement = await placeInThread(question, draft.parentId, context.visitorId);
+    const placement = await placeInThread(question, draft.parentId, context.visitorId, settings.maxThreadDepth);
     const bodyHtml = renderCommentBody(draft.body);
-    const verdict = judgeComment({ bodyHtml }, settings);
+    const submission = { ...draft, bodyHtml, ip: context.ip };
+    const history = await posterHistory(question, submission, settings, now);
+    const verdict = judgeComment(submission, history, settings);
+    if (verdict.kind === 'refused') {
+      const message = verdict.rule === 'flood' ? messages.postingTooQuickly : messages.duplicateComment;
+      throw new AppError(verdict.rule === 'flood' ? 429 : 409, verdict.rule, message, { form: message });
+    }
 
     const row = await db.transaction().execute(async (tx) => {
       if (!(await recordCaptchaUse(tx, captcha.claims.nonce, new Date(captcha.claims.expiresAt)))) {
@@ -122,8 +134,27 @@ export function createCommentService(deps: CommentServiceDeps) {
     return comment;
   }
 
+  /** Only what the rules in force need: each lookup is skipped when its rule is off. */
+  async function posterHistory(
+    question: Question,
+    submission: { author: string; email: string; body: string; ip: string | null },
+    settings: { floodSeconds: number; duplicateCheck: boolean; holdNewEmails: boolean },
+    now: Date,
+  ): Promise<PosterHistory> {
+    const [newest, duplicate, hasApprovedComment] = await Promise.all([
+      settings.floodSeconds > 0 ? newestCommentAt(db, submission.ip, submission.email) : null,
+      settings.duplicateCheck ? hasDuplicateComment(db, question.id, submission) : false,
+      settings.holdNewEmails ? hasApprovedCommentFrom(db, submission.email) : true,
+    ]);
+    return {
+      secondsSinceLastComment: newest ? (now.getTime() - newest.getTime()) / 1000 : null,
+      duplicate,
+      hasApprovedComment,
+    };
+  }
+
   /** Where a reply sits: under the comment it answers, or higher when the depth cap says so. */
-  async function placeInThread(question: Question, parentId: number | null, visitorId: string) {
+  async function placeInThread(question: Question, parentId: number | null, visitorId: string, maxDepth: number) {
     if (parentId === null) return { parentId: null, rootId: null, depth: 0, pathPrefix: '' };
     const answered = await findComment(db, parentId);
     const visible =
@@ -131,7 +162,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     if (!answered || answered.question_id !== question.id || !visible) {
       throw new AppError(422, 'parent_invalid', messages.parentInvalid, { parent_id: messages.parentInvalid });
     }
-    const { parentId: placedUnder, depth } = placeReply(answered, settings.maxThreadDepth);
+    const { parentId: placedUnder, depth } = placeReply(answered, maxDepth);
     const ancestry = answered.path.split('.');
     return {
       parentId: placedUnder,
@@ -143,7 +174,7 @@ export function createCommentService(deps: CommentServiceDeps) {
 
   /** One page of a thread, plus the reader's own held comments that belong on it. */
   async function listThread(question: Question, pageNumber: number, visitorId: string | undefined) {
-    const perPage = settings.commentsPerPage;
+    const perPage = (await deps.settings.current()).commentsPerPage;
     const { rows, rootCount, answerCount } = await listThreadPage(db, question.id, {
       limit: perPage,
       offset: (pageNumber - 1) * perPage,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
+import type { SettingTable } from '../moderation/settings.table.js';
 import type { LoginAttemptTable, ModeratorTable } from '../moderators/moderator.table.js';
 import type { PostTable } from '../posts/post.table.js';
 import type { QuestionTable } from '../questions/question.table.js';
@@ -15,6 +16,7 @@ export interface Database {
   moderators: ModeratorTable;
   sessions: SessionTable;
   login_attempts: LoginAttemptTable;
+  settings: SettingTable;
 }
 
 export type DB = Kysely<Database>;

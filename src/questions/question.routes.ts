@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import { messages } from '../messages.js';
+import type { SettingsSource } from '../moderation/settings.service.js';
 import { findFirstPost, findPostBySlug, listPosts } from '../posts/post.repository.js';
 import type { PostRow } from '../posts/post.table.js';
 import { renderPostBody } from '../posts/post-view.js';
@@ -16,7 +16,7 @@ import type { RenderThreadPage } from './thread-page.js';
 export interface QuestionRoutesDeps {
   db: DB;
   templates: Templates;
-  settings: ForumSettings;
+  settings: SettingsSource;
   renderThreadPage: RenderThreadPage;
   publicUrl: string;
 }

@@ -4,11 +4,11 @@ import type { CommentService } from '../comments/comment.service.js';
 import type { FormValues } from '../comments/comment-form.js';
 import { BODY_LIMIT } from '../comments/comment-form.js';
 import { threadView } from '../comments/comment-view.js';
-import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import { commenterOf, visitorIdOf } from '../http/visitor.js';
 import { messages } from '../messages.js';
+import type { SettingsSource } from '../moderation/settings.service.js';
 import { findPostById } from '../posts/post.repository.js';
 import { renderPassage } from '../posts/post-view.js';
 import type { Templates } from '../views/templates.js';
@@ -18,7 +18,7 @@ export interface ThreadPageDeps {
   db: DB;
   templates: Templates;
   comments: CommentService;
-  settings: ForumSettings;
+  settings: SettingsSource;
   secret: string;
 }
 
@@ -36,7 +36,7 @@ const SUMMARY_ORDER = ['form', 'parent_id', 'author', 'email', 'url', 'body', 'c
  * at each bad field.
  */
 export function createThreadPage(deps: ThreadPageDeps) {
-  const { db, templates, comments, settings, secret } = deps;
+  const { db, templates, comments, secret } = deps;
 
   return async function renderThreadPage(
     req: Request,
@@ -45,6 +45,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
     options: { status?: number; form?: FormState; pageNumber?: number; replyToId?: number } = {},
   ): Promise<void> {
     const pageNumber = options.pageNumber ?? 1;
+    const settings = await deps.settings.current();
     const visitorId = visitorIdOf(req);
     const [thread, post] = await Promise.all([
       comments.listThread(question, pageNumber, visitorId),
@@ -94,7 +95,10 @@ export function createThreadPage(deps: ThreadPageDeps) {
           replyTo: replyTo ? { id: replyTo.id, author: replyTo.author } : null,
           cancelReplyUrl: `${path}#respond`,
           // The label is ours alone (digits, number words, + - ×), so it is emitted unescaped.
-          captcha: { label: describeChallenge(captcha.claims.challenge), token: captcha.token },
+          captcha: {
+            label: settings.captchaEnabled ? describeChallenge(captcha.claims.challenge) : null,
+            token: captcha.token,
+          },
           bodyLimit: BODY_LIMIT.toLocaleString('en-GB'),
         },
       }),
