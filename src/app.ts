@@ -15,6 +15,7 @@ import { notFound } from './http/app-error.js';
 import { errorHandler } from './http/error-handler.js';
 import { sameOrigin } from './http/same-origin.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
+import { createModerationService } from './moderation/moderation.service.js';
 import { createSettingsService, type SettingsService } from './moderation/settings.service.js';
 import { loadModerator } from './moderators/guards.js';
 import { createModeratorAccounts } from './moderators/moderator.service.js';
@@ -105,7 +106,8 @@ export function createApp(deps: AppDeps): Forum {
     loadModerator(accounts),
   );
   app.use(signInRoutes({ templates, signIn: createSignIn(db, config.signIn) }));
-  app.use(moderationRoutes({ templates, settings }));
+  const moderation = createModerationService({ db, events });
+  app.use(moderationRoutes({ templates, settings, moderation, comments }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));

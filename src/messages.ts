@@ -40,5 +40,12 @@ export const messages = {
   csrfInvalid: 'This form has expired or did not come from this site. Go back, reload the page and try again',
   postingTooQuickly: 'You are posting comments too quickly. Wait a few seconds and send it again',
   duplicateComment: 'You have already posted this answer here. It looks like it was sent twice',
+  commentNotFound: 'There is no such comment. It may have been deleted',
+  alreadyInState: 'The comment is already there. Reload the queue to see its current state',
+  restoreNotBinned: 'Only comments in spam or trash can be restored',
+  deleteNotBinned: 'Only comments in spam or trash can be deleted permanently. Move it to the trash first',
+  deleteHasReplies: 'This comment has replies, which would be deleted with it. Deal with the replies first',
+  replyToUnapproved: 'Approve the comment before replying to it, so your reply is not left under a hidden comment',
+  nothingSelected: 'Select at least one comment, and an action',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

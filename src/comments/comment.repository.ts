@@ -3,7 +3,7 @@ import type { Database, DB } from '../db/database.js';
 import type { CommentRow, NewCommentRow } from './comment.table.js';
 
 /** The columns a page or the API shows; never the email, IP or visitor id. */
-const PUBLIC_COLUMNS = [
+export const PUBLIC_COLUMNS = [
   'id',
   'question_id',
   'parent_id',
@@ -17,6 +17,7 @@ const PUBLIC_COLUMNS = [
   'body_html',
   'created_at',
   'updated_at',
+  'moderator_id',
 ] as const;
 
 export type PublicCommentRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;

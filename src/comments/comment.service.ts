@@ -4,9 +4,12 @@ import type { DB } from '../db/database.js';
 import type { ForumEvents } from '../events.js';
 import { AppError } from '../http/app-error.js';
 import { messages } from '../messages.js';
+import { appendLogEntry } from '../moderation/moderation-log.repository.js';
 import { judgeComment, type PosterHistory } from '../moderation/rules.js';
 import type { SettingsSource } from '../moderation/settings.service.js';
+import type { Moderator } from '../moderators/moderator.js';
 import type { Question } from '../questions/question.js';
+import { findQuestionById } from '../questions/question.repository.js';
 import { type Comment, toComment } from './comment.js';
 import {
   findComment,
@@ -134,6 +137,59 @@ export function createCommentService(deps: CommentServiceDeps) {
     return comment;
   }
 
+  /**
+   * A moderator's reply from the queue: approved at once, no captcha or rules,
+   * badged on the thread, and in the audit log.
+   */
+  async function postModeratorReply(parentId: number, body: string, moderator: Moderator, now = new Date()) {
+    const parent = await findComment(db, parentId);
+    if (!parent) throw new AppError(404, 'not_found', messages.commentNotFound);
+    if (parent.status !== 'approved') throw new AppError(409, 'parent_not_approved', messages.replyToUnapproved);
+    const question = await findQuestionById(db, parent.question_id);
+    if (!question) throw new AppError(404, 'not_found', messages.questionNotFound);
+    const { maxThreadDepth } = await deps.settings.current();
+    const { parentId: placedUnder, depth } = placeReply(parent, maxThreadDepth);
+    const ancestry = parent.path.split('.');
+    const row = await db.transaction().execute(async (tx) => {
+      const id = await nextCommentId(tx);
+      const inserted = await insertComment(tx, {
+        id,
+        question_id: parent.question_id,
+        parent_id: placedUnder,
+        in_reply_to_id: parentId,
+        root_id: placedUnder === null ? id : parent.root_id,
+        depth,
+        path: (placedUnder === null ? '' : `${ancestry.slice(0, depth).join('.')}.`) + pathSegment(id),
+        status: 'approved',
+        held_by_rule: null,
+        author: moderator.name,
+        email: moderator.email,
+        url: null,
+        body_source: body,
+        body_html: renderCommentBody(body),
+        ip: null,
+        user_agent: null,
+        visitor_id: null,
+        moderator_id: moderator.id,
+        created_at: now,
+        updated_at: now,
+      });
+      await appendLogEntry(tx, {
+        moderator,
+        action: 'reply',
+        commentId: id,
+        questionId: parent.question_id,
+        to: 'approved',
+        details: { inReplyTo: parentId },
+        at: now,
+      });
+      return inserted;
+    });
+    const comment = toComment(row);
+    events.emit('comment.created', { comment, questionSlug: question.slug });
+    return comment;
+  }
+
   /** Only what the rules in force need: each lookup is skipped when its rule is off. */
   async function posterHistory(
     question: Question,
@@ -199,7 +255,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     return (await listApprovedAfter(db, question.id, afterId, limit)).map(toComment);
   }
 
-  return { postComment, listThread, listSince };
+  return { postComment, postModeratorReply, listThread, listSince };
 }
 
 export type CommentService = ReturnType<typeof createCommentService>;

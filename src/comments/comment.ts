@@ -14,6 +14,8 @@ export interface Comment {
   url: string | null;
   html: string;
   createdAt: Date;
+  /** Written by a moderator, from the queue: badged on the thread. */
+  byModerator: boolean;
 }
 
 export function toComment(row: PublicCommentRow): Comment {
@@ -29,5 +31,6 @@ export function toComment(row: PublicCommentRow): Comment {
     url: row.url,
     html: row.body_html,
     createdAt: new Date(row.created_at),
+    byModerator: row.moderator_id !== null,
   };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
+import type { ModerationLogTable } from '../moderation/moderation-log.table.js';
 import type { SettingTable } from '../moderation/settings.table.js';
 import type { LoginAttemptTable, ModeratorTable } from '../moderators/moderator.table.js';
 import type { PostTable } from '../posts/post.table.js';
@@ -17,6 +18,7 @@ export interface Database {
   sessions: SessionTable;
   login_attempts: LoginAttemptTable;
   settings: SettingTable;
+  moderation_log: ModerationLogTable;
 }
 
 export type DB = Kysely<Database>;

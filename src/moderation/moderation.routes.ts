@@ -1,14 +1,53 @@
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
+import type { CommentService } from '../comments/comment.service.js';
+import { AppError, notFound } from '../http/app-error.js';
 import { jsonBody, moderationFormBody } from '../http/body-parsers.js';
+import { wantsJson } from '../http/error-handler.js';
+import { messages } from '../messages.js';
 import { requireAdmin, requireModerator, signedInModerator, verifyCsrf } from '../moderators/guards.js';
+import { questionPath } from '../questions/question.js';
 import type { Templates } from '../views/templates.js';
+import { parseCommentEdit, parseReplyBody } from './comment-edit-form.js';
 import { renderModPage } from './mod-page.js';
+import { type QueueTab, queueTabs } from './moderation.repository.js';
+import type { ModerationService } from './moderation.service.js';
+import { ACTION_LABELS, queueRowView, tabsView } from './queue-view.js';
 import { EDITABLE_KEYS, parseSettingsForm, settingsFormValues } from './settings.js';
 import type { SettingsService } from './settings.service.js';
+import { type ModerationAction, moderationActions } from './transitions.js';
 
 export interface ModerationRoutesDeps {
   templates: Templates;
   settings: SettingsService;
+  moderation: ModerationService;
+  comments: CommentService;
+}
+
+const ID = /^[1-9]\d{0,9}$/;
+
+function commentId(req: Request): number {
+  const id = String(req.params.id ?? '');
+  if (!ID.test(id)) throw notFound(messages.commentNotFound);
+  return Number(id);
+}
+
+/** Back to the queue page the moderator acted from; never anywhere outside /mod. */
+function returnUrl(req: Request): string {
+  const value = (req.body as Record<string, unknown> | undefined)?.return;
+  return typeof value === 'string' && /^\/mod(\/[^/\\]|\?|$)/.test(value) ? value : '/mod';
+}
+
+function withNotice(url: string, notice: string): string {
+  const [path, query = ''] = url.split('?');
+  const params = new URLSearchParams(query);
+  params.set('notice', notice);
+  return `${path}?${params}`;
+}
+
+/** Form posts go back to the queue; a script asking for JSON gets the outcome. */
+function respond(req: Request, res: Response, outcome: object, notice: string): void {
+  if (wantsJson(req)) res.json(outcome);
+  else res.redirect(303, withNotice(returnUrl(req), notice));
 }
 
 /**
@@ -16,12 +55,91 @@ export interface ModerationRoutesDeps {
  * state change the session's CSRF token; admin-only routes add `requireAdmin`.
  */
 export function moderationRoutes(deps: ModerationRoutesDeps): Router {
-  const { templates, settings } = deps;
+  const { templates, settings, moderation, comments } = deps;
   const router = Router();
   router.use('/mod', moderationFormBody, jsonBody, requireModerator, verifyCsrf);
 
-  router.get('/mod', (_req, res) => {
-    renderModPage(res, templates, 'mod-queue', { title: 'Queue', section: 'queue' });
+  router.get('/mod', async (req, res) => {
+    const tab = queueTabs.includes(req.query.tab as QueueTab) ? (req.query.tab as QueueTab) : 'pending';
+    const pageText = typeof req.query.page === 'string' && ID.test(req.query.page) ? req.query.page : '1';
+    const page = Math.min(Number(pageText), 10_000);
+    const { rows, hasMore, counts } = await moderation.queue(tab, page);
+    const here = `/mod${tab === 'pending' ? '' : `?tab=${tab}`}`;
+    renderModPage(res, templates, 'mod-queue', {
+      title: 'Queue',
+      section: 'queue',
+      scripts: ['/js/mod-queue.js'],
+      tabs: tabsView(tab, counts),
+      rows: rows.map((row) => queueRowView(row)),
+      isPending: tab === 'pending',
+      returnUrl: page > 1 ? `${here}${here.includes('?') ? '&' : '?'}page=${page}` : here,
+      nextUrl: hasMore ? `${here}${here.includes('?') ? '&' : '?'}page=${page + 1}` : null,
+      notice: typeof req.query.notice === 'string' ? req.query.notice.slice(0, 200) : null,
+      bulkActions: moderationActions.map((action) => ({ action, label: ACTION_LABELS[action] })),
+    });
+  });
+
+  router.post('/mod/comments/bulk', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const raw = body['ids[]'] ?? body.ids;
+    const ids = (Array.isArray(raw) ? raw : [raw]).filter((id): id is string => typeof id === 'string' && ID.test(id));
+    const action = body.action as ModerationAction;
+    if (ids.length === 0 || !moderationActions.includes(action)) {
+      throw new AppError(422, 'nothing_selected', messages.nothingSelected);
+    }
+    const result = await moderation.moderateMany([...new Set(ids.map(Number))], action, signedInModerator(res));
+    const skipped = result.skipped > 0 ? ` ${result.skipped} skipped (the action did not apply to them).` : '';
+    respond(req, res, result, `${ACTION_LABELS[action]}: ${result.done} done.${skipped}`);
+  });
+
+  for (const action of moderationActions) {
+    router.post(`/mod/comments/:id/${action}`, async (req, res) => {
+      const outcome = await moderation.moderate(commentId(req), action, signedInModerator(res));
+      respond(req, res, outcome, `${ACTION_LABELS[action]}: comment ${outcome.id} done.`);
+    });
+  }
+
+  const renderEdit = (
+    res: Response,
+    row: Awaited<ReturnType<ModerationService['findForEdit']>>,
+    form: { status?: number; values: Record<string, string | null>; errors: Record<string, string> },
+  ) =>
+    renderModPage(res, templates, 'mod-comment-edit', {
+      title: `Edit comment ${row.id}`,
+      section: 'queue',
+      status: form.status,
+      id: row.id,
+      commentStatus: row.status,
+      question: { url: questionPath(row.question_slug), wording: row.question_wording },
+      values: form.values,
+      errors: form.errors,
+      errorList: Object.entries(form.errors).map(([field, message]) => ({ field, message })),
+    });
+
+  router.get('/mod/comments/:id/edit', async (req, res) => {
+    const row = await moderation.findForEdit(commentId(req));
+    renderEdit(res, row, {
+      values: { author: row.author, email: row.email, url: row.url ?? '', body: row.body_source },
+      errors: {},
+    });
+  });
+
+  router.post('/mod/comments/:id/edit', async (req, res) => {
+    const id = commentId(req);
+    const form = parseCommentEdit(req.body ?? {});
+    if (!form.ok) {
+      renderEdit(res, await moderation.findForEdit(id), { status: 422, values: form.values, errors: form.errors });
+      return;
+    }
+    const comment = await moderation.editComment(id, form.edit, signedInModerator(res));
+    respond(req, res, { id: comment.id, status: comment.status }, `Comment ${comment.id} saved.`);
+  });
+
+  router.post('/mod/comments/:id/reply', async (req, res) => {
+    const body = parseReplyBody(req.body ?? {});
+    if (typeof body !== 'string') throw new AppError(422, 'invalid', body.error, { body: body.error });
+    const reply = await comments.postModeratorReply(commentId(req), body, signedInModerator(res));
+    respond(req, res, { id: reply.id, status: reply.status }, `Your reply (comment ${reply.id}) is published.`);
   });
 
   router.get('/mod/settings', requireAdmin, async (req, res) => {

@@ -40,7 +40,10 @@ export function loadModerator(accounts: ModeratorAccounts) {
 
 /** Signed out: a page asks to sign in first; anything else is a 401. */
 export function requireModerator(req: Request, res: Response, next: NextFunction): void {
-  if (currentModerator(res)) return next();
+  if (currentModerator(res)) {
+    next();
+    return;
+  }
   if ((req.method === 'GET' || req.method === 'HEAD') && !wantsJson(req)) {
     res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
     return;
@@ -57,7 +60,10 @@ export function requireAdmin(_req: Request, res: Response, next: NextFunction): 
  * `_csrf` field of a form or an `X-CSRF-Token` header; missing or wrong is a 403.
  */
 export function verifyCsrf(req: Request, _res: Response, next: NextFunction): void {
-  if (SAFE_METHODS.has(req.method)) return next();
+  if (SAFE_METHODS.has(req.method)) {
+    next();
+    return;
+  }
   const expected = req.session?.csrfToken;
   const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
   const ok = typeof expected === 'string' && typeof sent === 'string' && sameToken(expected, sent);

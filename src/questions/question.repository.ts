@@ -8,6 +8,10 @@ export function findQuestionBySlug(db: DB, slug: string): Promise<QuestionRow | 
   return db.selectFrom('questions').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
+export function findQuestionById(db: DB, id: number): Promise<QuestionRow | undefined> {
+  return db.selectFrom('questions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 /** Questions with their approved-answer counts; of one post, or of all posts in order. */
 export function listQuestionsWithCounts(db: DB, postId?: number): Promise<QuestionWithCount[]> {
   let query = db
