@@ -107,7 +107,7 @@ export function createApp(deps: AppDeps): Forum {
   );
   app.use(signInRoutes({ templates, signIn: createSignIn(db, config.signIn) }));
   const moderation = createModerationService({ db, events });
-  app.use(moderationRoutes({ templates, settings, moderation, comments }));
+  app.use(moderationRoutes({ db, templates, settings, moderation, comments }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));

@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import type { CommentService } from '../comments/comment.service.js';
+import type { DB } from '../db/database.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { jsonBody, moderationFormBody } from '../http/body-parsers.js';
 import { wantsJson } from '../http/error-handler.js';
@@ -8,15 +9,18 @@ import { requireAdmin, requireModerator, signedInModerator, verifyCsrf } from '.
 import { questionPath } from '../questions/question.js';
 import type { Templates } from '../views/templates.js';
 import { parseCommentEdit, parseReplyBody } from './comment-edit-form.js';
+import { logEntryView } from './log-view.js';
 import { renderModPage } from './mod-page.js';
 import { type QueueTab, queueTabs } from './moderation.repository.js';
 import type { ModerationService } from './moderation.service.js';
+import { listLogEntries, logFacets } from './moderation-log.repository.js';
 import { ACTION_LABELS, queueRowView, tabsView } from './queue-view.js';
 import { EDITABLE_KEYS, parseSettingsForm, settingsFormValues } from './settings.js';
 import type { SettingsService } from './settings.service.js';
 import { type ModerationAction, moderationActions } from './transitions.js';
 
 export interface ModerationRoutesDeps {
+  db: DB;
   templates: Templates;
   settings: SettingsService;
   moderation: ModerationService;
@@ -24,6 +28,7 @@ export interface ModerationRoutesDeps {
 }
 
 const ID = /^[1-9]\d{0,9}$/;
+const LOG_PAGE_SIZE = 100;
 
 function commentId(req: Request): number {
   const id = String(req.params.id ?? '');
@@ -55,7 +60,7 @@ function respond(req: Request, res: Response, outcome: object, notice: string): 
  * state change the session's CSRF token; admin-only routes add `requireAdmin`.
  */
 export function moderationRoutes(deps: ModerationRoutesDeps): Router {
-  const { templates, settings, moderation, comments } = deps;
+  const { db, templates, settings, moderation, comments } = deps;
   const router = Router();
   router.use('/mod', moderationFormBody, jsonBody, requireModerator, verifyCsrf);
 
@@ -140,6 +145,40 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
     if (typeof body !== 'string') throw new AppError(422, 'invalid', body.error, { body: body.error });
     const reply = await comments.postModeratorReply(commentId(req), body, signedInModerator(res));
     respond(req, res, { id: reply.id, status: reply.status }, `Your reply (comment ${reply.id}) is published.`);
+  });
+
+  router.get('/mod/log', async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string).trim() : '');
+    const filter = {
+      moderatorId: ID.test(text('moderator')) ? Number(text('moderator')) : undefined,
+      action: text('action') !== '' ? text('action').slice(0, 50) : undefined,
+      commentId: ID.test(text('comment')) ? Number(text('comment')) : undefined,
+    };
+    const page = ID.test(text('page')) ? Math.min(Number(text('page')), 10_000) : 1;
+    const [rows, facets] = await Promise.all([
+      listLogEntries(db, filter, { limit: LOG_PAGE_SIZE + 1, offset: (page - 1) * LOG_PAGE_SIZE }),
+      logFacets(db),
+    ]);
+    const params = new URLSearchParams();
+    if (filter.moderatorId) params.set('moderator', String(filter.moderatorId));
+    if (filter.action) params.set('action', filter.action);
+    if (filter.commentId) params.set('comment', String(filter.commentId));
+    params.set('page', String(page + 1));
+    renderModPage(res, templates, 'mod-log', {
+      title: 'Log',
+      section: 'log',
+      entries: rows.slice(0, LOG_PAGE_SIZE).map((row) => logEntryView(row)),
+      nextUrl: rows.length > LOG_PAGE_SIZE ? `/mod/log?${params}` : null,
+      filter: { comment: filter.commentId ?? '' },
+      filtered: filter.moderatorId !== undefined || filter.action !== undefined || filter.commentId !== undefined,
+      moderators: facets.moderators.map((m) => ({
+        id: m.moderator_id,
+        name: m.moderator_name,
+        selected: m.moderator_id === filter.moderatorId,
+      })),
+      actions: facets.actions.map((value) => ({ value, selected: value === filter.action })),
+    });
   });
 
   router.get('/mod/settings', requireAdmin, async (req, res) => {

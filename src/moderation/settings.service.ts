@@ -1,6 +1,7 @@
 import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import type { Moderator } from '../moderators/moderator.js';
+import { appendLogEntry } from './moderation-log.repository.js';
 import { mergeSettings, type SettingsChange } from './settings.js';
 import { loadStoredSettings, storeSettings } from './settings.repository.js';
 
@@ -26,12 +27,23 @@ export function createSettingsService(db: DB, defaults: ForumSettings) {
     return settings;
   }
 
-  /** Stores the change; returns the settings before and after, for the audit log. */
+  /** Stores the change and records, in the audit log, each setting that changed, from what to what. */
   async function update(change: SettingsChange, moderator: Moderator, now = new Date()) {
-    const before = await current();
-    await db.transaction().execute((tx) => storeSettings(tx, change, moderator.id, now));
     cached = undefined;
-    return { before, after: await current() };
+    const before = await current();
+    const changed = Object.fromEntries(
+      Object.entries(change)
+        .filter(([key, value]) => JSON.stringify(before[key as keyof ForumSettings]) !== JSON.stringify(value))
+        .map(([key, value]) => [key, { from: before[key as keyof ForumSettings], to: value }]),
+    );
+    await db.transaction().execute(async (tx) => {
+      await storeSettings(tx, change, moderator.id, now);
+      if (Object.keys(changed).length > 0) {
+        await appendLogEntry(tx, { moderator, action: 'settings', details: { changed }, at: now });
+      }
+    });
+    cached = undefined;
+    return { before, after: await current(), changed };
   }
 
   return { current, update };
