@@ -14,6 +14,7 @@ import { healthRoutes } from './health.routes.js';
 import { notFound } from './http/app-error.js';
 import { errorHandler } from './http/error-handler.js';
 import { sameOrigin } from './http/same-origin.js';
+import { createBanService } from './moderation/ban.service.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { createModerationService } from './moderation/moderation.service.js';
 import { createSettingsService, type SettingsService } from './moderation/settings.service.js';
@@ -47,7 +48,8 @@ export function createApp(deps: AppDeps): Forum {
   const { db, config, logger, events } = deps;
   const templates = deps.templates ?? loadTemplates();
   const settings = createSettingsService(db, config.forum);
-  const comments = createCommentService({ db, settings, secret: config.sessionSecret, events });
+  const bans = createBanService(db);
+  const comments = createCommentService({ db, settings, secret: config.sessionSecret, events, bans });
   const renderThreadPage = createThreadPage({ db, templates, comments, settings, secret: config.sessionSecret });
 
   const app = express();
@@ -107,7 +109,7 @@ export function createApp(deps: AppDeps): Forum {
   );
   app.use(signInRoutes({ templates, signIn: createSignIn(db, config.signIn) }));
   const moderation = createModerationService({ db, events });
-  app.use(moderationRoutes({ db, templates, settings, moderation, comments }));
+  app.use(moderationRoutes({ db, templates, settings, moderation, comments, bans }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));

@@ -47,5 +47,13 @@ export const messages = {
   deleteHasReplies: 'This comment has replies, which would be deleted with it. Deal with the replies first',
   replyToUnapproved: 'Approve the comment before replying to it, so your reply is not left under a hidden comment',
   nothingSelected: 'Select at least one comment, and an action',
+  banned: 'You cannot comment here',
+  banTargetInvalid:
+    'Enter an email address, an IP address (like 192.0.2.1 or 2001:db8::1) or a range (like 192.0.2.0/24)',
+  banReasonRequired: 'Say why, for the other moderators',
+  banReasonTooLong: 'The reason must be 500 characters or fewer',
+  banDaysInvalid: (max: number) =>
+    `Enter a whole number of days from 1 to ${max}, or leave it empty for a ban until lifted`,
+  banNotFound: 'There is no such ban in force. It may have been lifted already',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

@@ -4,6 +4,7 @@ import type { DB } from '../db/database.js';
 import type { ForumEvents } from '../events.js';
 import { AppError } from '../http/app-error.js';
 import { messages } from '../messages.js';
+import type { BanService } from '../moderation/ban.service.js';
 import { appendLogEntry } from '../moderation/moderation-log.repository.js';
 import { judgeComment, type PosterHistory } from '../moderation/rules.js';
 import type { SettingsSource } from '../moderation/settings.service.js';
@@ -31,6 +32,7 @@ export interface CommentServiceDeps {
   settings: SettingsSource;
   secret: string;
   events: ForumEvents;
+  bans: BanService;
 }
 
 /** What a person typed, already shaped and length-checked by the route. */
@@ -79,6 +81,8 @@ export function createCommentService(deps: CommentServiceDeps) {
   async function postComment(question: Question, draft: CommentDraft, context: PostingContext): Promise<Comment> {
     if (draft.honeypot.trim() !== '')
       throw new AppError(422, 'honeypot', messages.honeypot, { form: messages.honeypot });
+    // Before the captcha: a banned poster is told so, whatever else is wrong.
+    await deps.bans.refuseIfBanned({ email: draft.email, ip: context.ip, questionId: question.id });
     const settings = await deps.settings.current();
     if (settings.captchaEnabled && !draft.captchaAnswer?.trim()) {
       throw new AppError(422, 'captcha_required', messages.captchaRequired, {

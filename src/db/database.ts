@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
+import type { BanAttemptTable, BanTable } from '../moderation/ban.table.js';
 import type { ModerationLogTable } from '../moderation/moderation-log.table.js';
 import type { SettingTable } from '../moderation/settings.table.js';
 import type { LoginAttemptTable, ModeratorTable } from '../moderators/moderator.table.js';
@@ -19,6 +20,8 @@ export interface Database {
   login_attempts: LoginAttemptTable;
   settings: SettingTable;
   moderation_log: ModerationLogTable;
+  bans: BanTable;
+  ban_attempts: BanAttemptTable;
 }
 
 export type DB = Kysely<Database>;

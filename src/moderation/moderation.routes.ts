@@ -7,8 +7,12 @@ import { wantsJson } from '../http/error-handler.js';
 import { messages } from '../messages.js';
 import { requireAdmin, requireModerator, signedInModerator, verifyCsrf } from '../moderators/guards.js';
 import { questionPath } from '../questions/question.js';
+import { exactTime } from '../views/helpers/exact-time.js';
 import type { Templates } from '../views/templates.js';
+import type { BanService } from './ban.service.js';
+import { parseBanForm } from './ban-form.js';
 import { parseCommentEdit, parseReplyBody } from './comment-edit-form.js';
+import { parseIp } from './ip-range.js';
 import { logEntryView } from './log-view.js';
 import { renderModPage } from './mod-page.js';
 import { type QueueTab, queueTabs } from './moderation.repository.js';
@@ -25,6 +29,7 @@ export interface ModerationRoutesDeps {
   settings: SettingsService;
   moderation: ModerationService;
   comments: CommentService;
+  bans: BanService;
 }
 
 const ID = /^[1-9]\d{0,9}$/;
@@ -40,6 +45,18 @@ function commentId(req: Request): number {
 function returnUrl(req: Request): string {
   const value = (req.body as Record<string, unknown> | undefined)?.return;
   return typeof value === 'string' && /^\/mod(\/[^/\\]|\?|$)/.test(value) ? value : '/mod';
+}
+
+/** The network a single address belongs to, as a suggestion: a /24 for IPv4, a /64 for IPv6. */
+function suggestedRange(ip: string | null): string | null {
+  const address = ip ? parseIp(ip) : null;
+  if (!address) return null;
+  if (address.version === 4) {
+    const octets = [24n, 16n, 8n].map((shift) => String((address.value >> shift) & 0xffn));
+    return `${octets.join('.')}.0/24`;
+  }
+  const groups = [112n, 96n, 80n, 64n].map((shift) => ((address.value >> shift) & 0xffffn).toString(16));
+  return `${groups.join(':')}::/64`;
 }
 
 function withNotice(url: string, notice: string): string {
@@ -60,7 +77,7 @@ function respond(req: Request, res: Response, outcome: object, notice: string): 
  * state change the session's CSRF token; admin-only routes add `requireAdmin`.
  */
 export function moderationRoutes(deps: ModerationRoutesDeps): Router {
-  const { db, templates, settings, moderation, comments } = deps;
+  const { db, templates, settings, moderation, comments, bans } = deps;
   const router = Router();
   router.use('/mod', moderationFormBody, jsonBody, requireModerator, verifyCsrf);
 
@@ -179,6 +196,69 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
       })),
       actions: facets.actions.map((value) => ({ value, selected: value === filter.action })),
     });
+  });
+
+  const renderBans = async (
+    req: Request,
+    res: Response,
+    form: { status?: number; values: Record<string, string>; errors: Record<string, string> },
+  ) => {
+    const now = new Date();
+    const fromId =
+      typeof req.query.comment === 'string' && ID.test(req.query.comment) ? Number(req.query.comment) : null;
+    const from = fromId ? await moderation.findForEdit(fromId).catch(() => undefined) : undefined;
+    const rows = await bans.list();
+    renderModPage(res, templates, 'mod-bans', {
+      title: 'Bans',
+      section: 'bans',
+      status: form.status,
+      values: from && !form.values.target ? { ...form.values, target: from.email } : form.values,
+      errors: form.errors,
+      errorList: Object.entries(form.errors).map(([field, message]) => ({ field, message })),
+      notice: typeof req.query.notice === 'string' ? req.query.notice.slice(0, 200) : null,
+      fromComment: from
+        ? { id: from.id, author: from.author, email: from.email, ip: from.ip, range: suggestedRange(from.ip) }
+        : null,
+      bans: rows.map((ban) => {
+        const active = ban.lifted_at === null && (ban.expires_at === null || new Date(ban.expires_at) > now);
+        return {
+          id: ban.id,
+          kind: ban.kind === 'ip' ? (ban.value.includes('/') ? 'IP range' : 'IP') : 'email',
+          value: ban.value,
+          reason: ban.reason,
+          by: ban.created_by_name,
+          since: exactTime(new Date(ban.created_at)),
+          until: ban.lifted_at
+            ? `lifted ${exactTime(new Date(ban.lifted_at))} by ${ban.lifted_by_name}`
+            : ban.expires_at
+              ? `${active ? '' : 'expired '}${exactTime(new Date(ban.expires_at))}`
+              : 'lifted by an admin',
+          attempts: ban.attempts ?? 0,
+          active,
+        };
+      }),
+    });
+  };
+
+  router.get('/mod/bans', async (req, res) => {
+    await renderBans(req, res, { values: { target: '', reason: '', days: '' }, errors: {} });
+  });
+
+  router.post('/mod/bans', async (req, res) => {
+    const form = parseBanForm(req.body ?? {}, new Date());
+    if (!form.ok) {
+      await renderBans(req, res, { status: 422, values: form.values, errors: form.errors });
+      return;
+    }
+    const ban = await bans.ban(form.ban, signedInModerator(res));
+    respond(req, res, { id: ban.id, kind: ban.kind, value: ban.value }, `Banned ${ban.value}.`);
+  });
+
+  router.post('/mod/bans/:id/lift', requireAdmin, async (req, res) => {
+    const id = String(req.params.id ?? '');
+    if (!ID.test(id)) throw notFound(messages.banNotFound);
+    const ban = await bans.lift(Number(id), signedInModerator(res));
+    respond(req, res, { id: ban.id, lifted: true }, `Lifted the ban on ${ban.value}.`);
   });
 
   router.get('/mod/settings', requireAdmin, async (req, res) => {

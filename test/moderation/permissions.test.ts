@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => forum.close());
 
 /** Routes only admins may use. Every other /mod route is for any moderator. */
-const ADMIN_ONLY = new Set(['GET /mod/settings', 'POST /mod/settings']);
+const ADMIN_ONLY = new Set(['GET /mod/settings', 'POST /mod/settings', 'POST /mod/bans/:id/lift']);
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
