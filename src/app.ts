@@ -17,6 +17,8 @@ import { sameOrigin } from './http/same-origin.js';
 import { createBanService } from './moderation/ban.service.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { createModerationService } from './moderation/moderation.service.js';
+import { reportRoutes } from './moderation/report.routes.js';
+import { createReportService } from './moderation/report.service.js';
 import { createSettingsService, type SettingsService } from './moderation/settings.service.js';
 import { loadModerator } from './moderators/guards.js';
 import { createModeratorAccounts } from './moderators/moderator.service.js';
@@ -99,6 +101,7 @@ export function createApp(deps: AppDeps): Forum {
   app.use(questionRoutes({ db, templates, settings, renderThreadPage, publicUrl: config.publicUrl }));
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage }));
   app.use(feedRoutes(db, templates, config.publicUrl));
+  app.use(reportRoutes({ db, templates, reports: createReportService({ db, events, settings }) }));
 
   // Sessions are for moderators only; readers' pages never set or read one.
   const accounts = createModeratorAccounts(db);

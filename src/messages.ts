@@ -55,5 +55,9 @@ export const messages = {
   banDaysInvalid: (max: number) =>
     `Enter a whole number of days from 1 to ${max}, or leave it empty for a ban until lifted`,
   banNotFound: 'There is no such ban in force. It may have been lifted already',
+  reportReasonRequired: 'Choose what is wrong with the comment',
+  reportNoteTooLong: (limit: number) => `The note must be ${limit.toLocaleString('en-GB')} characters or fewer`,
+  reportThanks: 'Thank you. The moderators will look at this comment',
+  alreadyReported: 'You have already reported this comment. The moderators will look at it',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

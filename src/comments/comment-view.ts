@@ -21,6 +21,7 @@ export interface CommentView {
   byModerator: boolean;
   inReplyTo: { id: number; author: string | null } | null;
   replyUrl: string;
+  reportUrl: string;
   children: CommentView[];
 }
 
@@ -68,6 +69,7 @@ export function commentView(comment: Comment, level: number, context: ViewContex
       ? { id: comment.inReplyToId as number, author: context.authors?.get(comment.inReplyToId as number) ?? null }
       : null,
     replyUrl: `${questionPath(context.slug)}?replyto=${comment.id}#respond`,
+    reportUrl: `${questionPath(context.slug)}/comments/${comment.id}/report`,
     children: [],
   };
 }

@@ -3,6 +3,7 @@ import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
 import type { BanAttemptTable, BanTable } from '../moderation/ban.table.js';
 import type { ModerationLogTable } from '../moderation/moderation-log.table.js';
+import type { CommentReportTable } from '../moderation/report.table.js';
 import type { SettingTable } from '../moderation/settings.table.js';
 import type { LoginAttemptTable, ModeratorTable } from '../moderators/moderator.table.js';
 import type { PostTable } from '../posts/post.table.js';
@@ -22,6 +23,7 @@ export interface Database {
   moderation_log: ModerationLogTable;
   bans: BanTable;
   ban_attempts: BanAttemptTable;
+  comment_reports: CommentReportTable;
 }
 
 export type DB = Kysely<Database>;

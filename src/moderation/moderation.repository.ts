@@ -75,7 +75,17 @@ export function updateCommentText(
 function queueQuery(db: DB, tab: QueueTab) {
   let query = db.selectFrom('comments as c');
   if (tab === 'pending' || tab === 'spam' || tab === 'trash') query = query.where('c.status', '=', tab);
-  if (tab === 'reported') query = query.where('c.held_by_rule', '=', 'reports').where('c.status', '=', 'pending');
+  // Comments with reports no moderator has decided on yet, hidden or not.
+  if (tab === 'reported') {
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('comment_reports as r')
+          .select('r.id')
+          .whereRef('r.comment_id', '=', 'c.id')
+          .where('r.resolved_at', 'is', null),
+      ),
+    );
+  }
   return query;
 }
 
@@ -116,11 +126,17 @@ export async function countQueue(db: DB): Promise<Record<QueueTab, number>> {
     .selectFrom('comments')
     .select([
       sql<number>`count(*) filter (where status = 'pending')::int`.as('pending'),
-      sql<number>`count(*) filter (where status = 'pending' and held_by_rule = 'reports')::int`.as('reported'),
       sql<number>`count(*) filter (where status = 'spam')::int`.as('spam'),
       sql<number>`count(*) filter (where status = 'trash')::int`.as('trash'),
       sql<number>`count(*)::int`.as('all'),
     ])
+    .select((eb) =>
+      eb
+        .selectFrom('comment_reports')
+        .select(sql<number>`count(distinct comment_id)::int`.as('n'))
+        .where('resolved_at', 'is', null)
+        .as('reported'),
+    )
     .executeTakeFirstOrThrow();
-  return row;
+  return { ...row, reported: row.reported ?? 0 };
 }

@@ -19,6 +19,7 @@ import {
   updateCommentText,
 } from './moderation.repository.js';
 import { appendLogEntry } from './moderation-log.repository.js';
+import { countOpenReports, listOpenReports, resolveReports } from './report.repository.js';
 import { type ModerationAction, transition } from './transitions.js';
 
 export interface ModerationServiceDeps {
@@ -58,6 +59,20 @@ export function createModerationService(deps: ModerationServiceDeps) {
       const row = await lockComment(tx, id);
       if (!row) throw notFound(messages.commentNotFound);
       const step = transition(row.status, action, row.previous_status);
+      if (!step.ok && action === 'approve' && (await countOpenReports(tx, id)) > 0) {
+        // Approving a reported comment that is still public keeps it and dismisses the reports.
+        await resolveReports(tx, id, now);
+        await appendLogEntry(tx, {
+          moderator,
+          action: 'dismiss-reports',
+          commentId: id,
+          questionId: row.question_id,
+          from: row.status,
+          to: row.status,
+          at: now,
+        });
+        return { row, to: row.status, updated: null };
+      }
       if (!step.ok) throw new AppError(409, `cannot_${action}`, REFUSALS[step.reason]);
       let updated: Comment | null = null;
       if (step.to === 'deleted') {
@@ -70,6 +85,8 @@ export function createModerationService(deps: ModerationServiceDeps) {
           await setCommentStatus(tx, id, { status: step.to, previousStatus: binning ? row.status : null, now }),
         );
       }
+      // A decision answers the readers' reports: they leave the Reported tab and stop counting.
+      if (action !== 'restore' && step.to !== 'deleted') await resolveReports(tx, id, now);
       await appendLogEntry(tx, {
         moderator,
         action,
@@ -83,6 +100,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
     });
 
     const { row, to, updated } = result;
+    if (to === row.status) return { id, from: row.status, to };
     const where = { commentId: id, questionId: row.question_id, questionSlug: row.question_slug };
     events.emit('comment.moderated', { ...where, from: row.status, to, moderator: acting(moderator) });
     if (to === 'approved' && updated) {
@@ -160,7 +178,16 @@ export function createModerationService(deps: ModerationServiceDeps) {
       listQueue(db, tab, { limit: QUEUE_PAGE_SIZE + 1, offset: (pageNumber - 1) * QUEUE_PAGE_SIZE }),
       countQueue(db),
     ]);
-    return { rows: rows.slice(0, QUEUE_PAGE_SIZE), hasMore: rows.length > QUEUE_PAGE_SIZE, counts };
+    const shown = rows.slice(0, QUEUE_PAGE_SIZE);
+    const reports = await listOpenReports(
+      db,
+      shown.map((row) => row.id),
+    );
+    return {
+      rows: shown.map((row) => ({ ...row, reports: reports.filter((report) => report.comment_id === row.id) })),
+      hasMore: rows.length > QUEUE_PAGE_SIZE,
+      counts,
+    };
   }
 
   return { moderate, moderateMany, editComment, findForEdit, queue };

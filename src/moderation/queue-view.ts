@@ -45,7 +45,7 @@ export function tabsView(current: QueueTab, counts: Record<QueueTab, number>) {
   }));
 }
 
-export function queueRowView(row: QueueRow, now = new Date()) {
+export function queueRowView(row: QueueRow & { reports: { reason: string; note: string | null }[] }, now = new Date()) {
   const created = new Date(row.created_at);
   return {
     id: row.id,
@@ -66,11 +66,18 @@ export function queueRowView(row: QueueRow, now = new Date()) {
         ? null
         : { id: row.in_reply_to_id, author: row.parent_author, excerpt: excerpt(row.parent_body ?? '') },
     moderatorName: row.moderator_name,
-    actions: availableActions(row.status).map((action) => ({
-      action,
-      label: ACTION_LABELS[action],
-      danger: action === 'delete',
-    })),
+    actions: [
+      // A reported comment that is still public: Approve keeps it and dismisses the reports.
+      ...(row.status === 'approved' && row.reports.length > 0
+        ? [{ action: 'approve' as const, label: 'Keep (dismiss reports)', danger: false }]
+        : []),
+      ...availableActions(row.status).map((action) => ({
+        action,
+        label: ACTION_LABELS[action],
+        danger: action === 'delete',
+      })),
+    ],
     canReply: row.status === 'approved',
+    reports: row.reports.map((report) => ({ reason: report.reason, note: report.note })),
   };
 }
