@@ -26,6 +26,7 @@ import { signInRoutes } from './moderators/sign-in.routes.js';
 import { createSignIn } from './moderators/sign-in.service.js';
 import { PUBLIC_DIR } from './paths.js';
 import { questionRoutes } from './questions/question.routes.js';
+import { createQuestionModeration } from './questions/question-moderation.service.js';
 import { createThreadPage } from './questions/thread-page.js';
 import { sessionMiddleware } from './sessions/session.js';
 import { loadTemplates, type Templates } from './views/templates.js';
@@ -112,7 +113,8 @@ export function createApp(deps: AppDeps): Forum {
   );
   app.use(signInRoutes({ templates, signIn: createSignIn(db, config.signIn) }));
   const moderation = createModerationService({ db, events });
-  app.use(moderationRoutes({ db, templates, settings, moderation, comments, bans }));
+  const questions = createQuestionModeration({ db, events });
+  app.use(moderationRoutes({ db, templates, settings, moderation, comments, bans, questions }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));

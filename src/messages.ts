@@ -59,5 +59,13 @@ export const messages = {
   reportNoteTooLong: (limit: number) => `The note must be ${limit.toLocaleString('en-GB')} characters or fewer`,
   reportThanks: 'Thank you. The moderators will look at this comment',
   alreadyReported: 'You have already reported this comment. The moderators will look at it',
+  questionClosed: 'This question is closed to new answers. You can still read the thread',
+  alreadyClosed: 'The question is already closed',
+  alreadyOpen: 'The question is already open',
+  wordingRequired: 'Enter the question',
+  wordingTooLong: (limit: number) => `The question must be ${limit} characters or fewer`,
+  passageTooLong: (limit: number) => `The passage must be ${limit.toLocaleString('en-GB')} characters or fewer`,
+  postRequired: 'Choose the post the question belongs to',
+  highlightNotApproved: 'Only approved comments can be highlighted',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

@@ -18,6 +18,7 @@ export const PUBLIC_COLUMNS = [
   'created_at',
   'updated_at',
   'moderator_id',
+  'highlighted',
 ] as const;
 
 export type PublicCommentRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;
@@ -201,4 +202,16 @@ export async function hasApprovedCommentFrom(db: DB, email: string): Promise<boo
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** The answers a moderator highlighted on a question, oldest first. */
+export function listHighlighted(db: DB, questionId: number): Promise<PublicCommentRow[]> {
+  return db
+    .selectFrom('comments')
+    .select(PUBLIC_COLUMNS)
+    .where('question_id', '=', questionId)
+    .where('highlighted', '=', true)
+    .where('status', '=', 'approved')
+    .orderBy('id')
+    .execute();
 }

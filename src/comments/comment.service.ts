@@ -18,6 +18,7 @@ import {
   hasDuplicateComment,
   insertComment,
   listApprovedAfter,
+  listHighlighted,
   listThreadPage,
   listVisitorCommentIds,
   listVisitorPending,
@@ -79,6 +80,7 @@ export function createCommentService(deps: CommentServiceDeps) {
    * single use are written in one transaction, before anyone is told it was accepted.
    */
   async function postComment(question: Question, draft: CommentDraft, context: PostingContext): Promise<Comment> {
+    if (question.closed) throw new AppError(409, 'closed', messages.questionClosed, { form: messages.questionClosed });
     if (draft.honeypot.trim() !== '')
       throw new AppError(422, 'honeypot', messages.honeypot, { form: messages.honeypot });
     // Before the captcha: a banned poster is told so, whatever else is wrong.
@@ -255,11 +257,15 @@ export function createCommentService(deps: CommentServiceDeps) {
     return { comments, ownIds, rootCount, answerCount, pageCount };
   }
 
+  async function listHighlights(question: Question): Promise<Comment[]> {
+    return (await listHighlighted(db, question.id)).map(toComment);
+  }
+
   async function listSince(question: Question, afterId: number, limit: number): Promise<Comment[]> {
     return (await listApprovedAfter(db, question.id, afterId, limit)).map(toComment);
   }
 
-  return { postComment, postModeratorReply, listThread, listSince };
+  return { postComment, postModeratorReply, listThread, listHighlights, listSince };
 }
 
 export type CommentService = ReturnType<typeof createCommentService>;

@@ -25,6 +25,8 @@ export interface CommentTable {
   previous_status: CommentStatus | null;
   /** A moderator's own reply, badged on the thread. */
   moderator_id: number | null;
+  /** Picked by a moderator to show first on the thread. */
+  highlighted: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }

@@ -16,6 +16,8 @@ export interface Comment {
   createdAt: Date;
   /** Written by a moderator, from the queue: badged on the thread. */
   byModerator: boolean;
+  /** Picked by a moderator: shown first, in "Highlighted answers". */
+  highlighted: boolean;
 }
 
 export function toComment(row: PublicCommentRow): Comment {
@@ -32,5 +34,6 @@ export function toComment(row: PublicCommentRow): Comment {
     html: row.body_html,
     createdAt: new Date(row.created_at),
     byModerator: row.moderator_id !== null,
+    highlighted: row.highlighted,
   };
 }

@@ -107,6 +107,7 @@ export function listQueue(db: DB, tab: QueueTab, page: { limit: number; offset: 
       'c.created_at',
       'c.in_reply_to_id',
       'c.question_id',
+      'c.highlighted',
       'q.slug as question_slug',
       'q.wording as question_wording',
       'p.author as parent_author',
@@ -139,4 +140,13 @@ export async function countQueue(db: DB): Promise<Record<QueueTab, number>> {
     )
     .executeTakeFirstOrThrow();
   return { ...row, reported: row.reported ?? 0 };
+}
+
+export function setHighlighted(tx: Kysely<Database>, id: number, highlighted: boolean): Promise<PublicCommentRow> {
+  return tx
+    .updateTable('comments')
+    .set({ highlighted })
+    .where('id', '=', id)
+    .returning(PUBLIC_COLUMNS)
+    .executeTakeFirstOrThrow();
 }

@@ -7,6 +7,8 @@ import { wantsJson } from '../http/error-handler.js';
 import { messages } from '../messages.js';
 import { requireAdmin, requireModerator, signedInModerator, verifyCsrf } from '../moderators/guards.js';
 import { questionPath } from '../questions/question.js';
+import { registerQuestionModeration } from '../questions/question-mod.routes.js';
+import type { QuestionModeration } from '../questions/question-moderation.service.js';
 import { exactTime } from '../views/helpers/exact-time.js';
 import type { Templates } from '../views/templates.js';
 import type { BanService } from './ban.service.js';
@@ -30,6 +32,7 @@ export interface ModerationRoutesDeps {
   moderation: ModerationService;
   comments: CommentService;
   bans: BanService;
+  questions: QuestionModeration;
 }
 
 const ID = /^[1-9]\d{0,9}$/;
@@ -77,7 +80,7 @@ function respond(req: Request, res: Response, outcome: object, notice: string): 
  * state change the session's CSRF token; admin-only routes add `requireAdmin`.
  */
 export function moderationRoutes(deps: ModerationRoutesDeps): Router {
-  const { db, templates, settings, moderation, comments, bans } = deps;
+  const { db, templates, settings, moderation, comments, bans, questions } = deps;
   const router = Router();
   router.use('/mod', moderationFormBody, jsonBody, requireModerator, verifyCsrf);
 
@@ -260,6 +263,23 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
     const ban = await bans.lift(Number(id), signedInModerator(res));
     respond(req, res, { id: ban.id, lifted: true }, `Lifted the ban on ${ban.value}.`);
   });
+
+  for (const [path, highlighted] of [
+    ['highlight', true],
+    ['unhighlight', false],
+  ] as const) {
+    router.post(`/mod/comments/:id/${path}`, async (req, res) => {
+      const comment = await moderation.setHighlight(commentId(req), highlighted, signedInModerator(res));
+      respond(
+        req,
+        res,
+        { id: comment.id, highlighted: comment.highlighted },
+        `Comment ${comment.id} ${highlighted ? 'highlighted' : 'no longer highlighted'}.`,
+      );
+    });
+  }
+
+  registerQuestionModeration(router, { db, templates, questions });
 
   router.get('/mod/settings', requireAdmin, async (req, res) => {
     renderModPage(res, templates, 'mod-settings', {

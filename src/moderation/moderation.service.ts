@@ -16,6 +16,7 @@ import {
   lockComment,
   type QueueTab,
   setCommentStatus,
+  setHighlighted,
   updateCommentText,
 } from './moderation.repository.js';
 import { appendLogEntry } from './moderation-log.repository.js';
@@ -167,6 +168,27 @@ export function createModerationService(deps: ModerationServiceDeps) {
     return updated;
   }
 
+  /** Highlighted answers show first on the thread, as Coral's featured comments. */
+  async function setHighlight(id: number, highlighted: boolean, moderator: Moderator, now = new Date()) {
+    const { row, updated } = await db.transaction().execute(async (tx) => {
+      const row = await lockComment(tx, id);
+      if (!row) throw notFound(messages.commentNotFound);
+      if (row.status !== 'approved') throw new AppError(409, 'not_approved', messages.highlightNotApproved);
+      if (row.highlighted === highlighted) throw new AppError(409, 'already', messages.alreadyInState);
+      const updated = toComment(await setHighlighted(tx, id, highlighted));
+      await appendLogEntry(tx, {
+        moderator,
+        action: highlighted ? 'highlight' : 'unhighlight',
+        commentId: id,
+        questionId: row.question_id,
+        at: now,
+      });
+      return { row, updated };
+    });
+    events.emit('comment.updated', { comment: updated, questionSlug: row.question_slug, moderator: acting(moderator) });
+    return updated;
+  }
+
   async function findForEdit(id: number) {
     const row = await findModeratedComment(db, id);
     if (!row) throw notFound(messages.commentNotFound);
@@ -190,7 +212,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
     };
   }
 
-  return { moderate, moderateMany, editComment, findForEdit, queue };
+  return { moderate, moderateMany, editComment, setHighlight, findForEdit, queue };
 }
 
 export type ModerationService = ReturnType<typeof createModerationService>;

@@ -78,6 +78,8 @@ export function queueRowView(row: QueueRow & { reports: { reason: string; note: 
       })),
     ],
     canReply: row.status === 'approved',
+    highlight:
+      row.status === 'approved' ? { on: row.highlighted, action: row.highlighted ? 'unhighlight' : 'highlight' } : null,
     reports: row.reports.map((report) => ({ reason: report.reason, note: report.note })),
   };
 }

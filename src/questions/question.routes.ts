@@ -100,6 +100,7 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
         quote: q.quote,
         passage: q.passage,
         answer_count: q.answerCount ?? 0,
+        closed: q.closed,
         url: questionPath(q.slug),
         comments_url: `/api${questionPath(q.slug)}/comments`,
       })),

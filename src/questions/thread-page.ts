@@ -47,9 +47,10 @@ export function createThreadPage(deps: ThreadPageDeps) {
     const pageNumber = options.pageNumber ?? 1;
     const settings = await deps.settings.current();
     const visitorId = visitorIdOf(req);
-    const [thread, post] = await Promise.all([
+    const [thread, post, highlights] = await Promise.all([
       comments.listThread(question, pageNumber, visitorId),
       findPostById(db, question.postId),
+      comments.listHighlights(question),
     ]);
     if (pageNumber > thread.pageCount) throw notFound(messages.pageNotFound);
 
@@ -81,6 +82,14 @@ export function createThreadPage(deps: ThreadPageDeps) {
         },
         post: post ? { title: post.title, url: `/posts/${post.slug}` } : null,
         answerCount: thread.answerCount,
+        highlights: highlights.map((comment) => ({
+          id: comment.id,
+          author: comment.author,
+          html: comment.html,
+          byModerator: comment.byModerator,
+          url: `${path}#comment-${comment.id}`,
+        })),
+        closed: question.closed ? { message: messages.questionClosed, typed: options.form?.values.body ?? '' } : null,
         comments: tree,
         pagination: paginationView(path, pageNumber, thread.pageCount),
         form: {
