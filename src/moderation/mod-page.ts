@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { signedInModerator } from '../moderators/guards.js';
 import type { Templates } from '../views/templates.js';
 
@@ -11,6 +11,20 @@ const SECTIONS = [
 ] as const;
 
 export type ModSection = (typeof SECTIONS)[number]['key'];
+
+/**
+ * A one-time message for the next page ("Approve: comment 12 done."), kept in the
+ * session rather than the URL so that nobody can put words in it with a link.
+ */
+export function setNotice(req: Request, notice: string): void {
+  req.session.notice = notice;
+}
+
+function takeNotice(req: Request): string | null {
+  const notice = req.session?.notice ?? null;
+  if (notice !== null) delete req.session.notice;
+  return notice;
+}
 
 /**
  * A page of the moderation area, in its own layout: the navigation, who is signed
@@ -32,6 +46,7 @@ export function renderModPage(
       templates.page(
         page,
         {
+          notice: takeNotice(res.req),
           ...model,
           moderator: { name: moderator.name, role: moderator.role },
           isAdmin,

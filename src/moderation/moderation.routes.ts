@@ -14,9 +14,9 @@ import type { Templates } from '../views/templates.js';
 import type { BanService } from './ban.service.js';
 import { parseBanForm } from './ban-form.js';
 import { parseCommentEdit, parseReplyBody } from './comment-edit-form.js';
-import { parseIp } from './ip-range.js';
+import { formatRange, parseIp, parseRange } from './ip-range.js';
 import { logEntryView } from './log-view.js';
-import { renderModPage } from './mod-page.js';
+import { renderModPage, setNotice } from './mod-page.js';
 import { type QueueTab, queueTabs } from './moderation.repository.js';
 import type { ModerationService } from './moderation.service.js';
 import { listLogEntries, logFacets } from './moderation-log.repository.js';
@@ -53,26 +53,17 @@ function returnUrl(req: Request): string {
 /** The network a single address belongs to, as a suggestion: a /24 for IPv4, a /64 for IPv6. */
 function suggestedRange(ip: string | null): string | null {
   const address = ip ? parseIp(ip) : null;
-  if (!address) return null;
-  if (address.version === 4) {
-    const octets = [24n, 16n, 8n].map((shift) => String((address.value >> shift) & 0xffn));
-    return `${octets.join('.')}.0/24`;
-  }
-  const groups = [112n, 96n, 80n, 64n].map((shift) => ((address.value >> shift) & 0xffffn).toString(16));
-  return `${groups.join(':')}::/64`;
-}
-
-function withNotice(url: string, notice: string): string {
-  const [path, query = ''] = url.split('?');
-  const params = new URLSearchParams(query);
-  params.set('notice', notice);
-  return `${path}?${params}`;
+  const range = address ? parseRange(`${ip}/${address.version === 4 ? 24 : 64}`) : null;
+  return range ? formatRange(range) : null;
 }
 
 /** Form posts go back to the queue; a script asking for JSON gets the outcome. */
 function respond(req: Request, res: Response, outcome: object, notice: string): void {
   if (wantsJson(req)) res.json(outcome);
-  else res.redirect(303, withNotice(returnUrl(req), notice));
+  else {
+    setNotice(req, notice);
+    res.redirect(303, returnUrl(req));
+  }
 }
 
 /**
@@ -99,7 +90,6 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
       isPending: tab === 'pending',
       returnUrl: page > 1 ? `${here}${here.includes('?') ? '&' : '?'}page=${page}` : here,
       nextUrl: hasMore ? `${here}${here.includes('?') ? '&' : '?'}page=${page + 1}` : null,
-      notice: typeof req.query.notice === 'string' ? req.query.notice.slice(0, 200) : null,
       bulkActions: moderationActions.map((action) => ({ action, label: ACTION_LABELS[action] })),
     });
   });
@@ -218,7 +208,6 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
       values: from && !form.values.target ? { ...form.values, target: from.email } : form.values,
       errors: form.errors,
       errorList: Object.entries(form.errors).map(([field, message]) => ({ field, message })),
-      notice: typeof req.query.notice === 'string' ? req.query.notice.slice(0, 200) : null,
       fromComment: from
         ? { id: from.id, author: from.author, email: from.email, ip: from.ip, range: suggestedRange(from.ip) }
         : null,

@@ -3,7 +3,7 @@ import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import { wantsJson } from '../http/error-handler.js';
 import { messages } from '../messages.js';
-import { renderModPage } from '../moderation/mod-page.js';
+import { renderModPage, setNotice } from '../moderation/mod-page.js';
 import { signedInModerator } from '../moderators/guards.js';
 import { listPosts } from '../posts/post.repository.js';
 import type { Templates } from '../views/templates.js';
@@ -31,7 +31,10 @@ export function registerQuestionModeration(
 
   const done = (req: Request, res: Response, outcome: object, notice: string) => {
     if (wantsJson(req)) res.json(outcome);
-    else res.redirect(303, `/mod/questions?notice=${encodeURIComponent(notice)}`);
+    else {
+      setNotice(req, notice);
+      res.redirect(303, '/mod/questions');
+    }
   };
 
   router.get('/mod/questions', async (req, res) => {
@@ -40,7 +43,6 @@ export function registerQuestionModeration(
     renderModPage(res, templates, 'mod-questions', {
       title: 'Questions',
       section: 'questions',
-      notice: typeof req.query.notice === 'string' ? req.query.notice.slice(0, 200) : null,
       questions: rows.map((row) => {
         const question = toQuestion(row);
         return {

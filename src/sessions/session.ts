@@ -8,6 +8,8 @@ declare module 'express-session' {
     moderatorId: number;
     /** The synchronizer token every /mod form carries as `_csrf`. */
     csrfToken: string;
+    /** A one-time message for the next /mod page. */
+    notice: string;
   }
 }
 
