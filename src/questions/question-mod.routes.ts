@@ -37,7 +37,7 @@ export function registerQuestionModeration(
     }
   };
 
-  router.get('/mod/questions', async (req, res) => {
+  router.get('/mod/questions', async (_req, res) => {
     const [rows, posts] = await Promise.all([listQuestionsWithCounts(db), listPosts(db)]);
     const titles = new Map(posts.map((post) => [post.id, post.title]));
     renderModPage(res, templates, 'mod-questions', {
