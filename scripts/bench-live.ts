@@ -65,6 +65,7 @@ function startServer(): ChildProcess {
     CAPTCHA_MIN_SECONDS: '0',
     MODERATION_LINK_LIMIT: '0',
     RATE_LIMIT_COMMENTS_PER_IP: '1000000',
+    MODERATION_FLOOD_SECONDS: '0',
     RATE_LIMIT_LIVE_EVENTS_PER_IP: '1000000',
     LOG_LEVEL: 'warn',
   };

@@ -19,10 +19,22 @@ import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/error-handler.js';
 import { sameOrigin } from './http/same-origin.js';
 import { createRateLimits, type RateLimits } from './limits/rate-limits.js';
+import { createBanService } from './moderation/ban.service.js';
+import { moderationRoutes } from './moderation/moderation.routes.js';
+import { createModerationService } from './moderation/moderation.service.js';
+import { reportRoutes } from './moderation/report.routes.js';
+import { createReportService } from './moderation/report.service.js';
+import { createSettingsService, type SettingsService } from './moderation/settings.service.js';
+import { loadModerator } from './moderators/guards.js';
+import { createModeratorAccounts } from './moderators/moderator.service.js';
+import { signInRoutes } from './moderators/sign-in.routes.js';
+import { createSignIn } from './moderators/sign-in.service.js';
 import { PUBLIC_DIR } from './paths.js';
 import { PageCache } from './questions/page-cache.js';
 import { ALL_POSTS, questionRoutes } from './questions/question.routes.js';
+import { createQuestionModeration } from './questions/question-moderation.service.js';
 import { createThreadPage, type ThreadSection } from './questions/thread-page.js';
+import { sessionMiddleware } from './sessions/session.js';
 import { loadTemplates, type Templates } from './views/templates.js';
 
 export interface AppDeps {
@@ -42,16 +54,18 @@ export interface Forum {
   limits: RateLimits;
   /** Drops what this process keeps rendered for a question (a change made elsewhere). */
   invalidateQuestion(questionId: number): void;
+  settings: SettingsService;
 }
 
 /** The Express app and its services, without listening: tests drive it directly. */
 export function createApp(deps: AppDeps): Forum {
   const { db, config, logger, events } = deps;
-  const assets = createAssets(PUBLIC_DIR, ['css/site.css', 'js/live.js', 'favicon.svg']);
+  const assets = createAssets(PUBLIC_DIR, ['css/site.css', 'js/live.js', 'js/mod-queue.js', 'favicon.svg']);
   const templates = deps.templates ?? loadTemplates(undefined, assets.url);
-  const settings = config.forum;
+  const settings = createSettingsService(db, config.forum);
+  const bans = createBanService(db);
   const limits = createRateLimits(config.rateLimits, { pool: deps.pool, redisUrl: config.redisUrl });
-  const comments = createCommentService({ db, settings, secret: config.sessionSecret, events });
+  const comments = createCommentService({ db, settings, secret: config.sessionSecret, events, bans });
   const servedOverTls = config.publicUrl.startsWith('https://');
   const csrf = createCsrf(config.sessionSecret, servedOverTls);
   // Rendered thread pages, dropped when their question changes (here, or on another
@@ -65,6 +79,13 @@ export function createApp(deps: AppDeps): Forum {
   events.on('comment.created', ({ comment }) => {
     if (comment.status === 'approved') invalidateQuestion(comment.questionId);
   });
+  events.on('comment.moderated', ({ questionId }) => invalidateQuestion(questionId));
+  events.on('comment.updated', ({ comment }) => invalidateQuestion(comment.questionId));
+  events.on('comment.removed', ({ questionId }) => invalidateQuestion(questionId));
+  events.on('comment.reported', ({ questionId, hidden }) => {
+    if (hidden) invalidateQuestion(questionId);
+  });
+  events.on('question.updated', ({ question }) => invalidateQuestion(question.id));
   const renderThreadPage = createThreadPage({
     db,
     templates,
@@ -146,8 +167,21 @@ export function createApp(deps: AppDeps): Forum {
   );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
   app.use(feedRoutes(db, templates, config.publicUrl));
+  app.use(reportRoutes({ db, templates, reports: createReportService({ db, events, settings }) }));
+
+  // Sessions are for moderators only; readers' pages never set or read one.
+  const accounts = createModeratorAccounts(db);
+  app.use(
+    ['/login', '/logout', '/mod'],
+    sessionMiddleware(db, config.sessionSecret, config.signIn),
+    loadModerator(accounts),
+  );
+  app.use(signInRoutes({ templates, signIn: createSignIn(db, config.signIn) }));
+  const moderation = createModerationService({ db, events });
+  const questions = createQuestionModeration({ db, events });
+  app.use(moderationRoutes({ db, templates, settings, moderation, comments, bans, questions }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));
-  return { app, templates, comments, limits, invalidateQuestion };
+  return { app, templates, comments, settings, limits, invalidateQuestion };
 }

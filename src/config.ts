@@ -9,11 +9,19 @@ import { z } from 'zod';
  */
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
-const flag = () =>
+
+const flag = (fallback: 'true' | 'false') =>
   z
     .enum(['true', 'false', '1', '0'])
-    .default('false')
+    .default(fallback)
     .transform((value) => value === 'true' || value === '1');
+
+/** A comma-separated list, as moderation words are given in the environment. */
+export const wordList = (value: string): string[] =>
+  value
+    .split(/[,\n]/)
+    .map((word) => word.trim())
+    .filter(Boolean);
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -30,8 +38,20 @@ const environmentSchema = z.object({
   COMMENTS_PER_PAGE: integer(50, 1, 500),
   CAPTCHA_MIN_SECONDS: integer(3, 0, 3600),
   CAPTCHA_TTL_MINUTES: integer(60, 1, 24 * 60),
-  MODERATION_HOLD_ALL: flag(),
+  MODERATION_HOLD_ALL: flag('false'),
   MODERATION_LINK_LIMIT: integer(2, 0, 100),
+  MODERATION_HOLD_NEW_EMAILS: flag('false'),
+  MODERATION_WORDS: z.string().default(''),
+  MODERATION_DISALLOWED_WORDS: z.string().default(''),
+  MODERATION_FLOOD_SECONDS: integer(15, 0, 24 * 3600),
+  MODERATION_DUPLICATE_CHECK: flag('true'),
+  MODERATION_REPORT_THRESHOLD: integer(3, 1, 1000),
+  CAPTCHA_ENABLED: flag('true'),
+  SESSION_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  MODERATOR_SESSION_IDLE_MINUTES: integer(60, 1, 7 * 24 * 60),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: integer(5, 1, 1000),
+  LOGIN_MAX_FAILURES_PER_IP: integer(20, 1, 100000),
+  LOGIN_LOCKOUT_MINUTES: integer(15, 1, 24 * 60),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   RATE_LIMIT_COMMENTS_PER_IP: integer(30, 1, 1_000_000),
   RATE_LIMIT_COMMENTS_PER_EMAIL: integer(10, 1, 1_000_000),
@@ -40,7 +60,7 @@ const environmentSchema = z.object({
   LIVE_MAX_FOLLOWS: integer(20, 1, 1000),
   LIVE_EVENTS_PER_SECOND: integer(5, 1, 1000),
   LIVE_EVENT_BURST: integer(20, 1, 10000),
-  BENCH_DISABLE_CAPTCHA: flag(),
+  BENCH_DISABLE_CAPTCHA: flag('false'),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -60,6 +80,7 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   readonly logLevel: string;
   readonly forum: ForumSettings;
+  readonly signIn: SignInSettings;
   readonly live: LiveSettings;
   /** Absent: rate limits are kept in PostgreSQL (or in memory, embedded). */
   readonly redisUrl: string | undefined;
@@ -83,18 +104,48 @@ export interface LiveSettings {
   readonly eventBurst: number;
 }
 
-/** The forum's own rules that a deployment may tune. */
+/** Moderators' sessions and the brakes on guessing their passwords. */
+export interface SignInSettings {
+  /** 'auto': the cookie is Secure when the request came over TLS (as `trust proxy` sees it). */
+  readonly cookieSecure: boolean | 'auto';
+  /** A session unused this long is over. */
+  readonly idleMinutes: number;
+  readonly maxFailuresPerAccount: number;
+  readonly maxFailuresPerIp: number;
+  /** The window failures are counted in, and how long a locked account or IP waits. */
+  readonly lockoutMinutes: number;
+}
+
+/**
+ * The forum's own rules. The environment gives the defaults; admins change them at
+ * /mod/settings (stored in the database), so read the current ones from the
+ * settings service rather than from the config.
+ */
 export interface ForumSettings {
   readonly maxThreadDepth: number;
   readonly commentsPerPage: number;
+  /** Off: the form has no sum to answer (the minimum time still applies). */
+  readonly captchaEnabled: boolean;
   readonly captchaMinSeconds: number;
   readonly captchaTtlMinutes: number;
   /** Pre-moderation: every new comment waits for a moderator. */
   readonly holdAll: boolean;
+  /** Hold comments from an email address with no approved comment yet. */
+  readonly holdNewEmails: boolean;
   /** Hold comments with this many links or more (0: off). */
   readonly linkLimit: number;
   /** `npm run bench` posts without solving captchas; refused in production. */
   readonly benchDisableCaptcha: boolean;
+  /** Hold a comment whose body, name, email, website or IP contains one of these. */
+  readonly moderationWords: readonly string[];
+  /** The same, but straight to spam. */
+  readonly disallowedWords: readonly string[];
+  /** Refuse a second comment from one IP or email within this many seconds (0: off). */
+  readonly floodSeconds: number;
+  /** Refuse the same body from the same author on the same question. */
+  readonly duplicateCheck: boolean;
+  /** Readers' reports that hide a comment until a moderator looks at it. */
+  readonly reportThreshold: number;
 }
 
 export class ConfigError extends Error {}
@@ -126,10 +177,17 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       maxThreadDepth: e.MAX_THREAD_DEPTH,
       commentsPerPage: e.COMMENTS_PER_PAGE,
       captchaMinSeconds: e.CAPTCHA_MIN_SECONDS,
+      captchaEnabled: e.CAPTCHA_ENABLED,
       captchaTtlMinutes: e.CAPTCHA_TTL_MINUTES,
       holdAll: e.MODERATION_HOLD_ALL,
+      holdNewEmails: e.MODERATION_HOLD_NEW_EMAILS,
       linkLimit: e.MODERATION_LINK_LIMIT,
       benchDisableCaptcha: e.BENCH_DISABLE_CAPTCHA,
+      moderationWords: Object.freeze(wordList(e.MODERATION_WORDS)),
+      disallowedWords: Object.freeze(wordList(e.MODERATION_DISALLOWED_WORDS)),
+      floodSeconds: e.MODERATION_FLOOD_SECONDS,
+      duplicateCheck: e.MODERATION_DUPLICATE_CHECK,
+      reportThreshold: e.MODERATION_REPORT_THRESHOLD,
     }),
     redisUrl: e.REDIS_URL,
     rateLimits: Object.freeze({
@@ -142,6 +200,13 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       maxFollows: e.LIVE_MAX_FOLLOWS,
       eventsPerSecond: e.LIVE_EVENTS_PER_SECOND,
       eventBurst: e.LIVE_EVENT_BURST,
+    }),
+    signIn: Object.freeze({
+      cookieSecure: e.SESSION_COOKIE_SECURE === 'auto' ? ('auto' as const) : e.SESSION_COOKIE_SECURE === 'true',
+      idleMinutes: e.MODERATOR_SESSION_IDLE_MINUTES,
+      maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      lockoutMinutes: e.LOGIN_LOCKOUT_MINUTES,
     }),
   });
 }

@@ -138,7 +138,7 @@ export function checkAnswer(
   secret: string,
   token: string | undefined,
   answer: string | undefined,
-  expected: { questionId: number; now?: number; minAgeMs: number },
+  expected: { questionId: number; now?: number; minAgeMs: number; answerRequired?: boolean },
 ): CaptchaCheck {
   if (!token) return { ok: false, reason: 'missing' };
   const [version, payload, signature] = token.split('.');
@@ -154,6 +154,7 @@ export function checkAnswer(
   if (claims.questionId !== expected.questionId) return { ok: false, reason: 'wrong-question' };
   if (now > claims.expiresAt) return { ok: false, reason: 'expired' };
   if (now - claims.issuedAt < expected.minAgeMs) return { ok: false, reason: 'too-fast' };
+  if (expected.answerRequired === false) return { ok: true, claims };
   if (answer === undefined || parseAnswer(answer) !== solve(claims.challenge)) {
     return { ok: false, reason: 'wrong-answer' };
   }

@@ -18,8 +18,10 @@ export interface CommentView {
   createdExact: string;
   pending: boolean;
   mine: boolean;
+  byModerator: boolean;
   inReplyTo: { id: number; author: string | null } | null;
   replyUrl: string;
+  reportUrl: string;
   children: CommentView[];
 }
 
@@ -62,10 +64,12 @@ export function commentView(comment: Comment, level: number, context: ViewContex
     createdExact: exactTime(comment.createdAt),
     pending: comment.status === 'pending',
     mine: context.ownIds?.has(comment.id) ?? false,
+    byModerator: comment.byModerator,
     inReplyTo: answeredSomeoneElse
       ? { id: comment.inReplyToId as number, author: context.authors?.get(comment.inReplyToId as number) ?? null }
       : null,
     replyUrl: `${questionPath(context.slug)}?replyto=${comment.id}#respond`,
+    reportUrl: `${questionPath(context.slug)}/comments/${comment.id}/report`,
     children: [],
   };
 }

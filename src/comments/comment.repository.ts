@@ -3,7 +3,7 @@ import type { Database, DB } from '../db/database.js';
 import type { CommentRow, NewCommentRow } from './comment.table.js';
 
 /** The columns a page or the API shows; never the email, IP or visitor id. */
-const PUBLIC_COLUMNS = [
+export const PUBLIC_COLUMNS = [
   'id',
   'question_id',
   'parent_id',
@@ -17,6 +17,8 @@ const PUBLIC_COLUMNS = [
   'body_html',
   'created_at',
   'updated_at',
+  'moderator_id',
+  'highlighted',
 ] as const;
 
 export type PublicCommentRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;
@@ -173,5 +175,61 @@ export function listLatestApproved(db: DB, limit: number) {
     .where('c.status', '=', 'approved')
     .orderBy('c.id', 'desc')
     .limit(limit)
+    .execute();
+}
+
+/** When the newest comment from this IP or email address was written: the flood rule. */
+export async function newestCommentAt(db: DB, ip: string | null, email: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('comments')
+    .select(sql<Date | null>`max(created_at)`.as('at'))
+    .where((eb) => {
+      const sameEmail = eb(sql`lower(email)`, '=', email.toLowerCase());
+      return ip === null ? sameEmail : eb.or([eb('ip', '=', ip), sameEmail]);
+    })
+    .executeTakeFirst();
+  return row?.at ? new Date(row.at) : null;
+}
+
+/** The same words from the same person (name or email) on the same question, not binned. */
+export async function hasDuplicateComment(
+  db: DB,
+  questionId: number,
+  submission: { author: string; email: string; body: string },
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('comments')
+    .select('id')
+    .where('question_id', '=', questionId)
+    .where('body_source', '=', submission.body)
+    .where('status', '!=', 'trash')
+    .where((eb) =>
+      eb.or([eb('author', '=', submission.author), eb(sql`lower(email)`, '=', submission.email.toLowerCase())]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function hasApprovedCommentFrom(db: DB, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('comments')
+    .select('id')
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .where('status', '=', 'approved')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The answers a moderator highlighted on a question, oldest first. */
+export function listHighlighted(db: DB, questionId: number): Promise<PublicCommentRow[]> {
+  return db
+    .selectFrom('comments')
+    .select(PUBLIC_COLUMNS)
+    .where('question_id', '=', questionId)
+    .where('highlighted', '=', true)
+    .where('status', '=', 'approved')
+    .orderBy('id')
     .execute();
 }

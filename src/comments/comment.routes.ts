@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
 import { formBody, jsonBody } from '../http/body-parsers.js';
@@ -8,6 +7,7 @@ import { wantsJson } from '../http/error-handler.js';
 import { ensureVisitorId, rememberCommenter } from '../http/visitor.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { messages } from '../messages.js';
+import type { SettingsSource } from '../moderation/settings.service.js';
 import { questionPath } from '../questions/question.js';
 import { questionBySlug } from '../questions/question.routes.js';
 import type { RenderThreadPage } from '../questions/thread-page.js';
@@ -19,7 +19,7 @@ import { commentJson } from './comment-view.js';
 export interface CommentRoutesDeps {
   db: DB;
   templates: Templates;
-  settings: ForumSettings;
+  settings: SettingsSource;
   comments: CommentService;
   renderThreadPage: RenderThreadPage;
   limits: RateLimits;
@@ -55,16 +55,18 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
       });
       rememberCommenter(req, res, { author: form.draft.author, email: form.draft.email, url: form.draft.url ?? '' });
       if (json) {
+        const { maxThreadDepth } = await settings.current();
+        const body = commentJson(comment, templates, {
+          slug: question.slug,
+          maxDepth: maxThreadDepth,
+          ownIds: new Set([comment.id]),
+        });
+        // A spammer is not told their comment went to spam: to them it is awaiting moderation.
+        if (body.status === 'spam') body.status = 'pending';
         res
           .status(201)
           .location(`${questionPath(question.slug)}#comment-${comment.id}`)
-          .json(
-            commentJson(comment, templates, {
-              slug: question.slug,
-              maxDepth: settings.maxThreadDepth,
-              ownIds: new Set([comment.id]),
-            }),
-          );
+          .json(body);
         return;
       }
       res.redirect(303, `${questionPath(question.slug)}#comment-${comment.id}`);
@@ -90,9 +92,10 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
     }
     const list = await comments.listSince(question, Number(after), CATCH_UP_LIMIT + 1);
     const page = list.slice(0, CATCH_UP_LIMIT);
+    const { maxThreadDepth } = await settings.current();
     res.json({
       question: { slug: question.slug, wording: question.wording },
-      comments: page.map((c) => commentJson(c, templates, { slug: question.slug, maxDepth: settings.maxThreadDepth })),
+      comments: page.map((c) => commentJson(c, templates, { slug: question.slug, maxDepth: maxThreadDepth })),
       has_more: list.length > CATCH_UP_LIMIT,
     });
   });

@@ -5,16 +5,25 @@ import type { DB } from '../db/database.js';
 import type { ForumEvents } from '../events.js';
 import { AppError } from '../http/app-error.js';
 import { messages } from '../messages.js';
-import { judgeComment } from '../moderation/rules.js';
+import type { BanService } from '../moderation/ban.service.js';
+import { appendLogEntry } from '../moderation/moderation-log.repository.js';
+import { judgeComment, type PosterHistory } from '../moderation/rules.js';
+import type { SettingsSource } from '../moderation/settings.service.js';
+import type { Moderator } from '../moderators/moderator.js';
 import type { Question } from '../questions/question.js';
+import { findQuestionById } from '../questions/question.repository.js';
 import { type Comment, toComment } from './comment.js';
 import {
   findComment,
+  hasApprovedCommentFrom,
+  hasDuplicateComment,
   insertComment,
   listApprovedAfter,
+  listHighlighted,
   listThreadPage,
   listVisitorCommentIds,
   listVisitorPending,
+  newestCommentAt,
   nextCommentId,
 } from './comment.repository.js';
 import { threadPosition } from './comment-tree.js';
@@ -22,9 +31,10 @@ import { renderCommentBody } from './sanitize.js';
 
 export interface CommentServiceDeps {
   db: DB;
-  settings: ForumSettings;
+  settings: SettingsSource;
   secret: string;
   events: ForumEvents;
+  bans: BanService;
 }
 
 /** What a person typed, already shaped and length-checked by the route. */
@@ -64,22 +74,32 @@ const captchaError = (reason: CaptchaFailure | 'used') =>
   });
 
 export function createCommentService(deps: CommentServiceDeps) {
-  const { db, settings, secret, events } = deps;
+  const { db, secret, events } = deps;
 
   /**
    * Checks, stores and announces a new comment. The comment and its captcha's
    * single use are written in one transaction, before anyone is told it was accepted.
    */
   async function postComment(question: Question, draft: CommentDraft, context: PostingContext): Promise<Comment> {
+    if (question.closed) throw new AppError(409, 'closed', messages.questionClosed, { form: messages.questionClosed });
     if (draft.honeypot.trim() !== '')
       throw new AppError(422, 'honeypot', messages.honeypot, { form: messages.honeypot });
+    // Before the captcha: a banned poster is told so, whatever else is wrong.
+    await deps.bans.refuseIfBanned({ email: draft.email, ip: context.ip, questionId: question.id });
+    const settings = await deps.settings.current();
     const now = context.now ?? new Date();
     // Only `npm run bench` turns the captcha off (config refuses it in production): it measures posting, not sums.
-    const captcha = settings.benchDisableCaptcha ? null : checkCaptcha(question, draft, now);
+    const captcha = settings.benchDisableCaptcha ? null : checkCaptcha(question, draft, now, settings);
 
     const answered = await findAnswered(question, draft.parentId, context.visitorId);
     const bodyHtml = renderCommentBody(draft.body);
-    const verdict = judgeComment({ bodyHtml }, settings);
+    const submission = { ...draft, bodyHtml, ip: context.ip };
+    const history = await posterHistory(question, submission, settings, now);
+    const verdict = judgeComment(submission, history, settings);
+    if (verdict.kind === 'refused') {
+      const message = verdict.rule === 'flood' ? messages.postingTooQuickly : messages.duplicateComment;
+      throw new AppError(verdict.rule === 'flood' ? 429 : 409, verdict.rule, message, { form: message });
+    }
 
     const row = await db.transaction().execute(async (tx) => {
       if (captcha && !(await recordCaptchaUse(tx, captcha.nonce, new Date(captcha.expiresAt)))) {
@@ -115,8 +135,8 @@ export function createCommentService(deps: CommentServiceDeps) {
   }
 
   /** The solved captcha's claims; its single use is recorded with the comment. */
-  function checkCaptcha(question: Question, draft: CommentDraft, now: Date) {
-    if (!draft.captchaAnswer?.trim()) {
+  function checkCaptcha(question: Question, draft: CommentDraft, now: Date, settings: ForumSettings) {
+    if (settings.captchaEnabled && !draft.captchaAnswer?.trim()) {
       throw new AppError(422, 'captcha_required', messages.captchaRequired, {
         captcha_answer: messages.captchaRequired,
       });
@@ -125,9 +145,82 @@ export function createCommentService(deps: CommentServiceDeps) {
       questionId: question.id,
       now: now.getTime(),
       minAgeMs: settings.captchaMinSeconds * 1000,
+      // With the sum switched off the signed token still carries the minimum time.
+      answerRequired: settings.captchaEnabled,
     });
     if (!captcha.ok) throw captchaError(captcha.reason);
     return captcha.claims;
+  }
+
+  /**
+   * A moderator's reply from the queue: approved at once, no captcha or rules,
+   * badged on the thread, and in the audit log.
+   */
+  async function postModeratorReply(parentId: number, body: string, moderator: Moderator, now = new Date()) {
+    const parent = await findComment(db, parentId);
+    if (!parent) throw new AppError(404, 'not_found', messages.commentNotFound);
+    if (parent.status !== 'approved') throw new AppError(409, 'parent_not_approved', messages.replyToUnapproved);
+    const question = await findQuestionById(db, parent.question_id);
+    if (!question) throw new AppError(404, 'not_found', messages.questionNotFound);
+    const { maxThreadDepth } = await deps.settings.current();
+    const row = await db.transaction().execute(async (tx) => {
+      const id = await nextCommentId(tx);
+      const position = threadPosition(id, parent, maxThreadDepth);
+      const inserted = await insertComment(tx, {
+        id,
+        question_id: parent.question_id,
+        parent_id: position.parentId,
+        in_reply_to_id: parentId,
+        root_id: position.rootId,
+        depth: position.depth,
+        path: position.path,
+        status: 'approved',
+        held_by_rule: null,
+        author: moderator.name,
+        email: moderator.email,
+        url: null,
+        body_source: body,
+        body_html: renderCommentBody(body),
+        ip: null,
+        user_agent: null,
+        visitor_id: null,
+        moderator_id: moderator.id,
+        created_at: now,
+        updated_at: now,
+      });
+      await appendLogEntry(tx, {
+        moderator,
+        action: 'reply',
+        commentId: id,
+        questionId: parent.question_id,
+        to: 'approved',
+        details: { inReplyTo: parentId },
+        at: now,
+      });
+      return inserted;
+    });
+    const comment = toComment(row);
+    events.emit('comment.created', { comment, questionSlug: question.slug });
+    return comment;
+  }
+
+  /** Only what the rules in force need: each lookup is skipped when its rule is off. */
+  async function posterHistory(
+    question: Question,
+    submission: { author: string; email: string; body: string; ip: string | null },
+    settings: { floodSeconds: number; duplicateCheck: boolean; holdNewEmails: boolean },
+    now: Date,
+  ): Promise<PosterHistory> {
+    const [newest, duplicate, hasApprovedComment] = await Promise.all([
+      settings.floodSeconds > 0 ? newestCommentAt(db, submission.ip, submission.email) : null,
+      settings.duplicateCheck ? hasDuplicateComment(db, question.id, submission) : false,
+      settings.holdNewEmails ? hasApprovedCommentFrom(db, submission.email) : true,
+    ]);
+    return {
+      secondsSinceLastComment: newest ? (now.getTime() - newest.getTime()) / 1000 : null,
+      duplicate,
+      hasApprovedComment,
+    };
   }
 
   /** The comment a reply answers, when it is one this visitor may answer on this question. */
@@ -144,7 +237,7 @@ export function createCommentService(deps: CommentServiceDeps) {
 
   /** One page of a thread, plus the reader's own held comments that belong on it. */
   async function listThread(question: Question, pageNumber: number, visitorId: string | undefined) {
-    const perPage = settings.commentsPerPage;
+    const perPage = (await deps.settings.current()).commentsPerPage;
     const { rows, rootCount, answerCount, latestId } = await listThreadPage(db, question.id, {
       limit: perPage,
       offset: (pageNumber - 1) * perPage,
@@ -165,11 +258,15 @@ export function createCommentService(deps: CommentServiceDeps) {
     return { comments, ownIds, rootCount, answerCount, latestId, pageCount };
   }
 
+  async function listHighlights(question: Question): Promise<Comment[]> {
+    return (await listHighlighted(db, question.id)).map(toComment);
+  }
+
   async function listSince(question: Question, afterId: number, limit: number): Promise<Comment[]> {
     return (await listApprovedAfter(db, question.id, afterId, limit)).map(toComment);
   }
 
-  return { postComment, listThread, listSince };
+  return { postComment, postModeratorReply, listThread, listHighlights, listSince };
 }
 
 export type CommentService = ReturnType<typeof createCommentService>;

@@ -21,6 +21,12 @@ export interface CommentTable {
   ip: string | null;
   user_agent: string | null;
   visitor_id: string | null;
+  /** Where Restore returns a comment from spam or trash. */
+  previous_status: CommentStatus | null;
+  /** A moderator's own reply, badged on the thread. */
+  moderator_id: number | null;
+  /** Picked by a moderator to show first on the thread. */
+  highlighted: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }

@@ -14,6 +14,10 @@ export interface Comment {
   url: string | null;
   html: string;
   createdAt: Date;
+  /** Written by a moderator, from the queue: badged on the thread. */
+  byModerator: boolean;
+  /** Picked by a moderator: shown first, in "Highlighted answers". */
+  highlighted: boolean;
 }
 
 export function toComment(row: PublicCommentRow): Comment {
@@ -29,5 +33,7 @@ export function toComment(row: PublicCommentRow): Comment {
     url: row.url,
     html: row.body_html,
     createdAt: new Date(row.created_at),
+    byModerator: row.moderator_id !== null,
+    highlighted: row.highlighted,
   };
 }

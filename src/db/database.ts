@@ -1,8 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
+import type { BanAttemptTable, BanTable } from '../moderation/ban.table.js';
+import type { ModerationLogTable } from '../moderation/moderation-log.table.js';
+import type { CommentReportTable } from '../moderation/report.table.js';
+import type { SettingTable } from '../moderation/settings.table.js';
+import type { LoginAttemptTable, ModeratorTable } from '../moderators/moderator.table.js';
 import type { PostTable } from '../posts/post.table.js';
 import type { QuestionTable } from '../questions/question.table.js';
+import type { SessionTable } from '../sessions/session.table.js';
 
 /** Every table the application reads and writes, as Kysely sees them. */
 export interface Database {
@@ -10,6 +16,14 @@ export interface Database {
   questions: QuestionTable;
   comments: CommentTable;
   captcha_uses: CaptchaUseTable;
+  moderators: ModeratorTable;
+  sessions: SessionTable;
+  login_attempts: LoginAttemptTable;
+  settings: SettingTable;
+  moderation_log: ModerationLogTable;
+  bans: BanTable;
+  ban_attempts: BanAttemptTable;
+  comment_reports: CommentReportTable;
 }
 
 export type DB = Kysely<Database>;

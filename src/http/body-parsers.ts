@@ -38,3 +38,11 @@ export const jsonBody = express.json({
   strict: true,
   verify: (_req, _res, buffer) => assertUtf8(buffer),
 });
+
+/** Moderators' forms: bulk actions post one `ids[]` field per selected comment. */
+export const moderationFormBody = express.urlencoded({
+  extended: false,
+  limit: BODY_LIMIT,
+  parameterLimit: 1_000,
+  verify: (_req, _res, buffer) => assertFormUtf8(buffer),
+});

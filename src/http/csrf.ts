@@ -37,7 +37,7 @@ export function createCsrf(secret: string, secureCookies: boolean): Csrf {
     },
     check(req) {
       if (!validateRequest(req)) {
-        throw new AppError(403, 'csrf_invalid', messages.csrfInvalid, { form: messages.csrfInvalid });
+        throw new AppError(403, 'csrf_invalid', messages.commentFormExpired, { form: messages.commentFormExpired });
       }
     },
   };

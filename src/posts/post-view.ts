@@ -57,7 +57,8 @@ function renderCitation(citation: { title: string | null; name: string | null; d
 
 /** The passage with the question's own words marked. */
 export function renderPassage(passage: string, quote: string): string {
-  const at = passage.indexOf(quote);
+  // A question a moderator added has no quote in the post.
+  const at = quote === '' ? -1 : passage.indexOf(quote);
   if (at < 0) return escapeHtml(passage);
   return `${escapeHtml(passage.slice(0, at))}<mark>${escapeHtml(quote)}</mark>${escapeHtml(passage.slice(at + quote.length))}`;
 }

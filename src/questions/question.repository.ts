@@ -1,11 +1,15 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database.js';
-import type { QuestionRow } from './question.table.js';
+import type { NewQuestionRow, QuestionRow } from './question.table.js';
 
 export type QuestionWithCount = QuestionRow & { answer_count: number };
 
 export function findQuestionBySlug(db: DB, slug: string): Promise<QuestionRow | undefined> {
   return db.selectFrom('questions').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export function findQuestionById(db: DB, id: number): Promise<QuestionRow | undefined> {
+  return db.selectFrom('questions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Questions with their approved-answer counts; of one post, or of all posts in order. */
@@ -39,4 +43,33 @@ export async function countApproved(db: DB, questionId: number): Promise<number>
     .where('status', '=', 'approved')
     .executeTakeFirstOrThrow();
   return row.n;
+}
+
+export function lockQuestion(db: DB, id: number): Promise<QuestionRow | undefined> {
+  return db.selectFrom('questions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateQuestionText(db: DB, id: number, text: { wording: string; passage: string }) {
+  await db
+    .updateTable('questions')
+    .set({ ...text, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setQuestionClosed(db: DB, id: number, closedAt: Date | null) {
+  await db.updateTable('questions').set({ closed_at: closedAt, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+export async function nextPosition(db: DB, postId: number): Promise<number> {
+  const row = await db
+    .selectFrom('questions')
+    .select(sql<number>`coalesce(max(position), -1)::int + 1`.as('next'))
+    .where('post_id', '=', postId)
+    .executeTakeFirstOrThrow();
+  return row.next;
+}
+
+export function insertQuestion(db: DB, row: NewQuestionRow): Promise<QuestionRow> {
+  return db.insertInto('questions').values(row).returningAll().executeTakeFirstOrThrow();
 }

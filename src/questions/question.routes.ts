@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { describeChallenge, issueToken } from '../captcha/challenge.js';
-import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import type { Csrf } from '../http/csrf.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { messages } from '../messages.js';
+import type { SettingsSource } from '../moderation/settings.service.js';
 import { findFirstPost, findPostBySlug, listPosts } from '../posts/post.repository.js';
 import type { PostRow } from '../posts/post.table.js';
 import { renderPostBody } from '../posts/post-view.js';
@@ -20,7 +20,7 @@ import { LIVE_SCRIPT, type RenderThreadPage } from './thread-page.js';
 export interface QuestionRoutesDeps {
   db: DB;
   templates: Templates;
-  settings: ForumSettings;
+  settings: SettingsSource;
   renderThreadPage: RenderThreadPage;
   publicUrl: string;
   secret: string;
@@ -113,7 +113,8 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
   router.get('/api/questions/:slug/captcha', async (req, res) => {
     const question = await questionBySlug(db, req.params.slug);
     await limits.consume('captchasPerIp', req.ip ?? 'unknown');
-    const { token, claims } = issueToken(secret, question.id, { ttlMs: settings.captchaTtlMinutes * 60_000 });
+    const { captchaTtlMinutes } = await settings.current();
+    const { token, claims } = issueToken(secret, question.id, { ttlMs: captchaTtlMinutes * 60_000 });
     res
       .set('Cache-Control', 'no-store')
       .json({ label: describeChallenge(claims.challenge), token, csrf_token: csrf.token(req, res) });
@@ -129,6 +130,7 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
         quote: q.quote,
         passage: q.passage,
         answer_count: q.answerCount ?? 0,
+        closed: q.closed,
         url: questionPath(q.slug),
         comments_url: `/api${questionPath(q.slug)}/comments`,
       })),

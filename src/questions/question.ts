@@ -11,6 +11,8 @@ export interface Question {
   quote: string;
   quoteStart: number | null;
   passage: string;
+  /** Closed to new comments by a moderator. */
+  closed: boolean;
   answerCount?: number;
 }
 
@@ -24,6 +26,7 @@ export function toQuestion(row: QuestionRow | QuestionWithCount): Question {
     quote: row.quote,
     quoteStart: row.quote_start,
     passage: row.passage,
+    closed: row.closed_at !== null,
   };
   if ('answer_count' in row) question.answerCount = row.answer_count;
   return question;

@@ -5,12 +5,12 @@ import type { CommentService } from '../comments/comment.service.js';
 import type { FormValues } from '../comments/comment-form.js';
 import { BODY_LIMIT } from '../comments/comment-form.js';
 import { threadView } from '../comments/comment-view.js';
-import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import type { Csrf } from '../http/csrf.js';
 import { commenterOf, visitorIdOf } from '../http/visitor.js';
 import { messages } from '../messages.js';
+import type { SettingsSource } from '../moderation/settings.service.js';
 import { findPostById } from '../posts/post.repository.js';
 import { renderPassage } from '../posts/post-view.js';
 import type { Templates } from '../views/templates.js';
@@ -23,7 +23,7 @@ export interface ThreadPageDeps {
   cache: PageCache<ThreadSection>;
   templates: Templates;
   comments: CommentService;
-  settings: ForumSettings;
+  settings: SettingsSource;
   secret: string;
 }
 
@@ -34,6 +34,7 @@ export interface ThreadSection {
   latestId: number;
   pageCount: number;
   post: { title: string; url: string } | null;
+  highlights: { id: number; author: string; html: string; byModerator: boolean; url: string }[];
 }
 
 export interface FormState {
@@ -52,24 +53,23 @@ const SUMMARY_ORDER = ['form', 'parent_id', 'author', 'email', 'url', 'body', 'c
  * at each bad field.
  */
 export function createThreadPage(deps: ThreadPageDeps) {
-  const { db, templates, comments, settings, secret, csrf, cache } = deps;
+  const { db, templates, comments, secret, csrf, cache } = deps;
 
   /** The thread part of a page: its comments rendered, and what paging needs. */
   async function loadSection(
     question: Question,
     pageNumber: number,
     visitorId: string | undefined,
+    maxDepth: number,
   ): Promise<ThreadSection> {
-    const [thread, post] = await Promise.all([
+    const [thread, post, highlights] = await Promise.all([
       comments.listThread(question, pageNumber, visitorId),
       findPostById(db, question.postId),
+      comments.listHighlights(question),
     ]);
     if (pageNumber > thread.pageCount) throw notFound(messages.pageNotFound);
-    const tree = threadView(thread.comments, {
-      slug: question.slug,
-      maxDepth: settings.maxThreadDepth,
-      ownIds: thread.ownIds,
-    });
+    const tree = threadView(thread.comments, { slug: question.slug, maxDepth, ownIds: thread.ownIds });
+    const path = questionPath(question.slug);
     return {
       html: tree.map((node) => templates.partial('comment', node)).join('\n'),
       comments: thread.comments,
@@ -77,6 +77,13 @@ export function createThreadPage(deps: ThreadPageDeps) {
       latestId: thread.latestId,
       pageCount: thread.pageCount,
       post: post ? { title: post.title, url: `/posts/${post.slug}` } : null,
+      highlights: highlights.map((comment) => ({
+        id: comment.id,
+        author: comment.author,
+        html: comment.html,
+        byModerator: comment.byModerator,
+        url: `${path}#comment-${comment.id}`,
+      })),
     };
   }
 
@@ -87,12 +94,16 @@ export function createThreadPage(deps: ThreadPageDeps) {
     options: { status?: number; form?: FormState; pageNumber?: number; replyToId?: number } = {},
   ): Promise<void> {
     const pageNumber = options.pageNumber ?? 1;
+    const settings = await deps.settings.current();
     const remembered = commenterOf(req);
     // Only someone who has commented has comments of their own to mark or to see held;
     // everyone else reads the same page, kept rendered until the thread changes.
+    const maxDepth = settings.maxThreadDepth;
     const section = remembered
-      ? await loadSection(question, pageNumber, visitorIdOf(req))
-      : await cache.get(question.id, String(pageNumber), () => loadSection(question, pageNumber, undefined));
+      ? await loadSection(question, pageNumber, visitorIdOf(req), maxDepth)
+      : await cache.get(question.id, `${pageNumber}:${settings.commentsPerPage}:${maxDepth}`, () =>
+          loadSection(question, pageNumber, undefined, maxDepth),
+        );
     const replyToId = options.replyToId ?? numberOrUndefined(options.form?.values.parent_id);
     const replyTo = replyToId ? section.comments.find((c) => c.id === replyToId) : undefined;
     const values: Partial<FormValues> = options.form?.values ?? {
@@ -118,6 +129,8 @@ export function createThreadPage(deps: ThreadPageDeps) {
         },
         post: section.post,
         answerCount: section.answerCount,
+        highlights: section.highlights,
+        closed: question.closed ? { message: messages.questionClosed, typed: options.form?.values.body ?? '' } : null,
         threadHtml: section.html,
         pagination: paginationView(path, pageNumber, section.pageCount),
         form: {
@@ -132,7 +145,10 @@ export function createThreadPage(deps: ThreadPageDeps) {
           replyTo: replyTo ? { id: replyTo.id, author: replyTo.author } : null,
           cancelReplyUrl: `${path}#respond`,
           // The label is ours alone (digits, number words, + - ×), so it is emitted unescaped.
-          captcha: { label: describeChallenge(captcha.claims.challenge), token: captcha.token },
+          captcha: {
+            label: settings.captchaEnabled ? describeChallenge(captcha.claims.challenge) : null,
+            token: captcha.token,
+          },
           csrfToken: csrf.token(req, res),
           bodyLimit: BODY_LIMIT.toLocaleString('en-GB'),
         },

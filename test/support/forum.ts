@@ -15,8 +15,11 @@ export function testConfig(environment: Partial<Environment> = {}): Config {
     NODE_ENV: 'test',
     SESSION_SECRET: TEST_SECRET,
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oq-test-')),
-    // Tests answer instantly; the minimum time is tested on its own.
+    // Tests answer instantly, several times from one IP, often with the same words;
+    // the minimum time, the flood rule and duplicate detection are tested on their own.
     CAPTCHA_MIN_SECONDS: '0',
+    MODERATION_FLOOD_SECONDS: '0',
+    MODERATION_DUPLICATE_CHECK: 'false',
     LOG_LEVEL: 'silent',
     // Suites post quickly from one address; the limits are tested on their own.
     RATE_LIMIT_COMMENTS_PER_IP: '100000',

@@ -34,6 +34,8 @@ export async function spawnForum(environment: Record<string, string>, port?: num
       SESSION_SECRET: TEST_SECRET,
       CAPTCHA_MIN_SECONDS: '0',
       RATE_LIMIT_COMMENTS_PER_IP: '100000',
+      MODERATION_FLOOD_SECONDS: '0',
+      MODERATION_DUPLICATE_CHECK: 'false',
       RATE_LIMIT_COMMENTS_PER_EMAIL: '100000',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',

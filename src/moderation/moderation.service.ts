@@ -1,0 +1,218 @@
+import { type Comment, toComment } from '../comments/comment.js';
+import type { CommentStatus } from '../comments/comment.table.js';
+import { renderCommentBody } from '../comments/sanitize.js';
+import type { DB } from '../db/database.js';
+import type { ForumEvents } from '../events.js';
+import { AppError, notFound } from '../http/app-error.js';
+import { messages } from '../messages.js';
+import type { Moderator } from '../moderators/moderator.js';
+import type { CommentEdit } from './comment-edit-form.js';
+import {
+  countQueue,
+  countReplies,
+  deleteComment,
+  findModeratedComment,
+  listQueue,
+  lockComment,
+  type QueueTab,
+  setCommentStatus,
+  setHighlighted,
+  updateCommentText,
+} from './moderation.repository.js';
+import { appendLogEntry } from './moderation-log.repository.js';
+import { countOpenReports, listOpenReports, resolveReports } from './report.repository.js';
+import { type ModerationAction, transition } from './transitions.js';
+
+export interface ModerationServiceDeps {
+  db: DB;
+  events: ForumEvents;
+}
+
+export interface ModerationOutcome {
+  id: number;
+  from: CommentStatus;
+  to: CommentStatus | 'deleted';
+}
+
+const REFUSALS = {
+  already: messages.alreadyInState,
+  'not-binned': messages.restoreNotBinned,
+  'delete-not-binned': messages.deleteNotBinned,
+} as const;
+
+const QUEUE_PAGE_SIZE = 50;
+
+/**
+ * What moderators do to comments. Each change, its audit-log entry and its
+ * previous state are written in one transaction; events go out after it commits.
+ */
+export function createModerationService(deps: ModerationServiceDeps) {
+  const { db, events } = deps;
+  const acting = (moderator: Moderator) => ({ id: moderator.id, name: moderator.name });
+
+  async function moderate(
+    id: number,
+    action: ModerationAction,
+    moderator: Moderator,
+    now = new Date(),
+  ): Promise<ModerationOutcome> {
+    const result = await db.transaction().execute(async (tx) => {
+      const row = await lockComment(tx, id);
+      if (!row) throw notFound(messages.commentNotFound);
+      const step = transition(row.status, action, row.previous_status);
+      if (!step.ok && action === 'approve' && (await countOpenReports(tx, id)) > 0) {
+        // Approving a reported comment that is still public keeps it and dismisses the reports.
+        await resolveReports(tx, id, now);
+        await appendLogEntry(tx, {
+          moderator,
+          action: 'dismiss-reports',
+          commentId: id,
+          questionId: row.question_id,
+          from: row.status,
+          to: row.status,
+          at: now,
+        });
+        return { row, to: row.status, updated: null };
+      }
+      if (!step.ok) throw new AppError(409, `cannot_${action}`, REFUSALS[step.reason]);
+      let updated: Comment | null = null;
+      if (step.to === 'deleted') {
+        // Replies hang from the comment in the tree; deleting it would silently take them too.
+        if ((await countReplies(tx, id)) > 0) throw new AppError(409, 'has_replies', messages.deleteHasReplies);
+        await deleteComment(tx, id);
+      } else {
+        const binning = step.to === 'spam' || step.to === 'trash';
+        updated = toComment(
+          await setCommentStatus(tx, id, { status: step.to, previousStatus: binning ? row.status : null, now }),
+        );
+      }
+      // A decision answers the readers' reports: they leave the Reported tab and stop counting.
+      if (action !== 'restore' && step.to !== 'deleted') await resolveReports(tx, id, now);
+      await appendLogEntry(tx, {
+        moderator,
+        action,
+        commentId: id,
+        questionId: row.question_id,
+        from: row.status,
+        to: step.to,
+        at: now,
+      });
+      return { row, to: step.to, updated };
+    });
+
+    const { row, to, updated } = result;
+    if (to === row.status) return { id, from: row.status, to };
+    const where = { commentId: id, questionId: row.question_id, questionSlug: row.question_slug };
+    events.emit('comment.moderated', { ...where, from: row.status, to, moderator: acting(moderator) });
+    if (to === 'approved' && updated) {
+      events.emit('comment.approved', {
+        comment: updated,
+        questionSlug: row.question_slug,
+        moderator: acting(moderator),
+      });
+    }
+    if (row.status === 'approved' && to !== 'approved') events.emit('comment.removed', where);
+    return { id, from: row.status, to };
+  }
+
+  /** The same action on many comments; those it does not apply to are skipped, not fatal. */
+  async function moderateMany(ids: readonly number[], action: ModerationAction, moderator: Moderator) {
+    let done = 0;
+    let skipped = 0;
+    for (const id of ids) {
+      try {
+        await moderate(id, action, moderator);
+        done += 1;
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
+        skipped += 1;
+      }
+    }
+    return { done, skipped };
+  }
+
+  async function editComment(id: number, edit: CommentEdit, moderator: Moderator, now = new Date()): Promise<Comment> {
+    const { row, updated, changed } = await db.transaction().execute(async (tx) => {
+      const row = await lockComment(tx, id);
+      if (!row) throw notFound(messages.commentNotFound);
+      const changed = (['author', 'email', 'url', 'body'] as const).filter(
+        (field) => (field === 'body' ? row.body_source : row[field]) !== edit[field],
+      );
+      const updated = await updateCommentText(tx, id, {
+        author: edit.author,
+        email: edit.email,
+        url: edit.url,
+        body_source: edit.body,
+        body_html: renderCommentBody(edit.body),
+        now,
+      });
+      await appendLogEntry(tx, {
+        moderator,
+        action: 'edit',
+        commentId: id,
+        questionId: row.question_id,
+        from: row.status,
+        to: row.status,
+        details: { changed },
+        at: now,
+      });
+      return { row, updated: toComment(updated), changed };
+    });
+    if (changed.length > 0) {
+      events.emit('comment.updated', {
+        comment: updated,
+        questionSlug: row.question_slug,
+        moderator: acting(moderator),
+      });
+    }
+    return updated;
+  }
+
+  /** Highlighted answers show first on the thread, as Coral's featured comments. */
+  async function setHighlight(id: number, highlighted: boolean, moderator: Moderator, now = new Date()) {
+    const { row, updated } = await db.transaction().execute(async (tx) => {
+      const row = await lockComment(tx, id);
+      if (!row) throw notFound(messages.commentNotFound);
+      if (row.status !== 'approved') throw new AppError(409, 'not_approved', messages.highlightNotApproved);
+      if (row.highlighted === highlighted) throw new AppError(409, 'already', messages.alreadyInState);
+      const updated = toComment(await setHighlighted(tx, id, highlighted));
+      await appendLogEntry(tx, {
+        moderator,
+        action: highlighted ? 'highlight' : 'unhighlight',
+        commentId: id,
+        questionId: row.question_id,
+        at: now,
+      });
+      return { row, updated };
+    });
+    events.emit('comment.updated', { comment: updated, questionSlug: row.question_slug, moderator: acting(moderator) });
+    return updated;
+  }
+
+  async function findForEdit(id: number) {
+    const row = await findModeratedComment(db, id);
+    if (!row) throw notFound(messages.commentNotFound);
+    return row;
+  }
+
+  async function queue(tab: QueueTab, pageNumber: number) {
+    const [rows, counts] = await Promise.all([
+      listQueue(db, tab, { limit: QUEUE_PAGE_SIZE + 1, offset: (pageNumber - 1) * QUEUE_PAGE_SIZE }),
+      countQueue(db),
+    ]);
+    const shown = rows.slice(0, QUEUE_PAGE_SIZE);
+    const reports = await listOpenReports(
+      db,
+      shown.map((row) => row.id),
+    );
+    return {
+      rows: shown.map((row) => ({ ...row, reports: reports.filter((report) => report.comment_id === row.id) })),
+      hasMore: rows.length > QUEUE_PAGE_SIZE,
+      counts,
+    };
+  }
+
+  return { moderate, moderateMany, editComment, setHighlight, findForEdit, queue };
+}
+
+export type ModerationService = ReturnType<typeof createModerationService>;

@@ -1,0 +1,95 @@
+import { type Request, type Response, Router } from 'express';
+import { findComment } from '../comments/comment.repository.js';
+import type { DB } from '../db/database.js';
+import { AppError, notFound } from '../http/app-error.js';
+import { formBody } from '../http/body-parsers.js';
+import { ensureVisitorId } from '../http/visitor.js';
+import { messages } from '../messages.js';
+import { type Question, questionPath } from '../questions/question.js';
+import { questionBySlug } from '../questions/question.routes.js';
+import type { Templates } from '../views/templates.js';
+import { excerpt } from './queue-view.js';
+import { parseReportForm, type ReportService } from './report.service.js';
+
+const REASONS = [
+  { value: 'spam', label: 'Spam', hint: 'Advertising, or posted by a bot.' },
+  { value: 'abuse', label: 'Abuse', hint: 'Insults, threats, harassment or hate.' },
+  { value: 'off-topic', label: 'Off-topic', hint: 'Nothing to do with the question.' },
+  { value: 'other', label: 'Something else', hint: 'Say what in the note.' },
+];
+
+/** The public "Report" page for a comment: a plain form, so it works without JavaScript. */
+export function reportRoutes(deps: { db: DB; templates: Templates; reports: ReportService }): Router {
+  const { db, templates, reports } = deps;
+  const router = Router();
+
+  async function target(req: Request) {
+    const question = await questionBySlug(db, String(req.params.slug));
+    const id = String(req.params.id);
+    const comment = /^[1-9]\d{0,9}$/.test(id) ? await findComment(db, Number(id)) : undefined;
+    if (!comment || comment.question_id !== question.id || comment.status !== 'approved') {
+      throw notFound(messages.commentNotFound);
+    }
+    return { question, comment };
+  }
+
+  const render = (
+    res: Response,
+    question: Question,
+    comment: { id: number; author: string; body_html: string },
+    form: { status?: number; values: Record<string, string>; errors: Record<string, string>; done?: string },
+  ) => {
+    res
+      .status(form.status ?? 200)
+      .type('html')
+      .send(
+        templates.page('report', {
+          title: 'Report a comment',
+          question: { wording: question.wording, url: questionPath(question.slug) },
+          comment: {
+            id: comment.id,
+            author: comment.author,
+            excerpt: excerpt(comment.body_html, 300),
+            url: `${questionPath(question.slug)}#comment-${comment.id}`,
+          },
+          action: `${questionPath(question.slug)}/comments/${comment.id}/report`,
+          reasons: REASONS.map((reason) => ({ ...reason, checked: reason.value === form.values.reason })),
+          values: form.values,
+          errors: form.errors,
+          errorList: Object.entries(form.errors).map(([field, message]) => ({
+            field: field === 'reason' ? 'reason-spam' : field,
+            message,
+          })),
+          done: form.done,
+        }),
+      );
+  };
+
+  router.get('/questions/:slug/comments/:id/report', async (req, res) => {
+    const { question, comment } = await target(req);
+    render(res, question, comment, { values: { reason: '', note: '' }, errors: {} });
+  });
+
+  router.post('/questions/:slug/comments/:id/report', formBody, async (req, res) => {
+    const { question, comment } = await target(req);
+    const form = parseReportForm(req.body ?? {});
+    if (!form.ok) {
+      render(res, question, comment, { status: 422, values: form.values, errors: form.errors });
+      return;
+    }
+    const visitorId = ensureVisitorId(req, res);
+    try {
+      await reports.reportComment(
+        { commentId: comment.id, questionId: question.id, questionSlug: question.slug },
+        form.report,
+        { visitorId, ip: req.ip ?? null },
+      );
+      render(res, question, comment, { values: {}, errors: {}, done: messages.reportThanks });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 409) throw error;
+      render(res, question, comment, { status: 409, values: {}, errors: {}, done: error.message });
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,52 @@
+import type { ForumSettings } from '../config.js';
+import type { DB } from '../db/database.js';
+import type { Moderator } from '../moderators/moderator.js';
+import { appendLogEntry } from './moderation-log.repository.js';
+import { mergeSettings, type SettingsChange } from './settings.js';
+import { loadStoredSettings, storeSettings } from './settings.repository.js';
+
+/**
+ * Other processes pick up an admin's change within this long; this process at once.
+ * Short, because a settings change is rare and a stale rule is surprising.
+ */
+const CACHE_MS = 5_000;
+
+export interface SettingsSource {
+  current(): Promise<ForumSettings>;
+}
+
+/** The current rules: the environment's defaults with the admins' changes over them. */
+export function createSettingsService(db: DB, defaults: ForumSettings) {
+  let cached: { settings: ForumSettings; until: number } | undefined;
+
+  async function current(): Promise<ForumSettings> {
+    const now = Date.now();
+    if (cached && cached.until > now) return cached.settings;
+    const settings = mergeSettings(defaults, await loadStoredSettings(db));
+    cached = { settings, until: now + CACHE_MS };
+    return settings;
+  }
+
+  /** Stores the change and records, in the audit log, each setting that changed, from what to what. */
+  async function update(change: SettingsChange, moderator: Moderator, now = new Date()) {
+    cached = undefined;
+    const before = await current();
+    const changed = Object.fromEntries(
+      Object.entries(change)
+        .filter(([key, value]) => JSON.stringify(before[key as keyof ForumSettings]) !== JSON.stringify(value))
+        .map(([key, value]) => [key, { from: before[key as keyof ForumSettings], to: value }]),
+    );
+    await db.transaction().execute(async (tx) => {
+      await storeSettings(tx, change, moderator.id, now);
+      if (Object.keys(changed).length > 0) {
+        await appendLogEntry(tx, { moderator, action: 'settings', details: { changed }, at: now });
+      }
+    });
+    cached = undefined;
+    return { before, after: await current(), changed };
+  }
+
+  return { current, update };
+}
+
+export type SettingsService = ReturnType<typeof createSettingsService>;

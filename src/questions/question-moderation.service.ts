@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import type { DB } from '../db/database.js';
+import type { ForumEvents } from '../events.js';
+import { AppError, notFound } from '../http/app-error.js';
+import { messages } from '../messages.js';
+import { appendLogEntry } from '../moderation/moderation-log.repository.js';
+import type { Moderator } from '../moderators/moderator.js';
+import { takenQuestionSlugs } from '../posts/post.repository.js';
+import { slugify } from '../posts/post-text.js';
+import { type Question, toQuestion } from './question.js';
+import {
+  insertQuestion,
+  lockQuestion,
+  nextPosition,
+  setQuestionClosed,
+  updateQuestionText,
+} from './question.repository.js';
+
+const WORDING_LIMIT = 300;
+const PASSAGE_LIMIT = 5_000;
+
+const questionForm = z.object({
+  wording: z
+    .string()
+    .trim()
+    .min(1, messages.wordingRequired)
+    .max(WORDING_LIMIT, messages.wordingTooLong(WORDING_LIMIT)),
+  passage: z.string().trim().max(PASSAGE_LIMIT, messages.passageTooLong(PASSAGE_LIMIT)),
+});
+
+export type QuestionText = z.infer<typeof questionForm>;
+
+/** The add/edit question form. Pure. */
+export function parseQuestionForm(
+  body: Record<string, unknown>,
+): { ok: true; text: QuestionText } | { ok: false; values: Record<string, string>; errors: Record<string, string> } {
+  const values = {
+    wording: typeof body.wording === 'string' ? body.wording : '',
+    passage: typeof body.passage === 'string' ? body.passage.replace(/\r\n?/g, '\n') : '',
+  };
+  const parsed = questionForm.safeParse(values);
+  if (parsed.success) return { ok: true, text: parsed.data };
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+  return { ok: false, values, errors };
+}
+
+/** What moderators do to questions: reword them, add them, close and reopen them. */
+export function createQuestionModeration(deps: { db: DB; events: ForumEvents }) {
+  const { db, events } = deps;
+  const acting = (moderator: Moderator) => ({ id: moderator.id, name: moderator.name });
+
+  async function change(
+    id: number,
+    moderator: Moderator,
+    action: string,
+    apply: (tx: DB, row: NonNullable<Awaited<ReturnType<typeof lockQuestion>>>) => Promise<unknown>,
+    details: (before: Question) => Record<string, unknown> | null,
+  ): Promise<Question> {
+    const question = await db.transaction().execute(async (tx) => {
+      const row = await lockQuestion(tx, id);
+      if (!row) throw notFound(messages.questionNotFound);
+      await apply(tx, row);
+      const after = await lockQuestion(tx, id);
+      await appendLogEntry(tx, { moderator, action, questionId: id, details: details(toQuestion(row)) });
+      return toQuestion(after ?? row);
+    });
+    events.emit('question.updated', { question, moderator: acting(moderator) });
+    return question;
+  }
+
+  const edit = (id: number, text: QuestionText, moderator: Moderator) =>
+    change(
+      id,
+      moderator,
+      'edit-question',
+      (tx) => updateQuestionText(tx, id, text),
+      (before) => ({
+        changed: (['wording', 'passage'] as const).filter((field) => before[field] !== text[field]),
+      }),
+    );
+
+  const setClosed = (id: number, closed: boolean, moderator: Moderator) =>
+    change(
+      id,
+      moderator,
+      closed ? 'close-question' : 'reopen-question',
+      async (tx, row) => {
+        if ((row.closed_at !== null) === closed) {
+          throw new AppError(409, 'already', closed ? messages.alreadyClosed : messages.alreadyOpen);
+        }
+        await setQuestionClosed(tx, id, closed ? new Date() : null);
+      },
+      () => null,
+    );
+
+  /** A new question on a post, with no quote in the post body (it is not linked from it). */
+  async function add(postId: number, text: QuestionText, moderator: Moderator): Promise<Question> {
+    return db.transaction().execute(async (tx) => {
+      const taken = await takenQuestionSlugs(tx);
+      const base = slugify(text.wording) || 'question';
+      let slug = base;
+      for (let n = 2; taken.has(slug); n += 1) slug = `${base}-${n}`;
+      const row = await insertQuestion(tx, {
+        post_id: postId,
+        slug,
+        position: await nextPosition(tx, postId),
+        wording: text.wording,
+        quote: '',
+        quote_start: null,
+        passage: text.passage,
+      });
+      await appendLogEntry(tx, { moderator, action: 'add-question', questionId: row.id, details: { slug } });
+      return toQuestion(row);
+    });
+  }
+
+  return { edit, setClosed, add };
+}
+
+export type QuestionModeration = ReturnType<typeof createQuestionModeration>;

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ForumEventMap } from '../../src/events.js';
+import { answer, commentIdFrom } from '../support/form.js';
+import { startTestForum, type TestForum } from '../support/forum.js';
+import { type SignedIn, signIn } from '../support/moderators.js';
+
+let forum: TestForum;
+let mod: SignedIn;
+beforeAll(async () => {
+  forum = await startTestForum({ MODERATION_REPORT_THRESHOLD: '2' });
+  mod = await signIn(forum);
+});
+afterAll(() => forum.close());
+
+const slug = 'what-is-concluded';
+const reportUrl = (id: number) => `/questions/${slug}/comments/${id}/report`;
+
+function report(browser = forum.browser(), id: number, fields: Record<string, string> = { reason: 'abuse' }) {
+  return browser.post(reportUrl(id)).type('form').send(fields);
+}
+
+async function stored(id: number) {
+  return forum.db
+    .selectFrom('comments')
+    .select(['status', 'held_by_rule'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+}
+
+describe('readers’ reports', () => {
+  it('every comment on the thread has a Report link to a plain form', async () => {
+    const id = commentIdFrom(await answer(forum.browser(), slug, { body: 'reportable' }));
+    const thread = await forum.browser().get(`/questions/${slug}`);
+    expect(thread.text).toContain(`<a class="comment__report" href="${reportUrl(id)}" rel="nofollow">Report`);
+    const page = await forum.browser().get(reportUrl(id)).expect(200);
+    for (const reason of ['spam', 'abuse', 'off-topic', 'other']) expect(page.text).toContain(`value="${reason}"`);
+    expect(page.text).toContain('name="note"');
+    expect(page.text).toContain(`action="${reportUrl(id)}"`);
+  });
+
+  it('asks for a reason, keeping the note', async () => {
+    const id = commentIdFrom(await answer(forum.browser(), slug, { body: 'r1' }));
+    const res = await report(forum.browser(), id, { note: 'my note' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Choose what is wrong with the comment');
+    expect(res.text).toContain('my note</textarea>');
+  });
+
+  it('takes one report per browser per comment', async () => {
+    const id = commentIdFrom(await answer(forum.browser(), slug, { body: 'r2' }));
+    const browser = forum.browser();
+    const first = await report(browser, id, { reason: 'spam', note: 'selling things' });
+    expect(first.status).toBe(200);
+    expect(first.text).toContain('Thank you');
+    const again = await report(browser, id);
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('You have already reported this comment');
+    const rows = await forum.db.selectFrom('comment_reports').selectAll().where('comment_id', '=', id).execute();
+    expect(rows).toMatchObject([{ reason: 'spam', note: 'selling things', resolved_at: null }]);
+    expect(await stored(id)).toMatchObject({ status: 'approved' });
+  });
+
+  it('hides a comment after N reports, pending review, held by "reports", and says so', async () => {
+    const id = commentIdFrom(await answer(forum.browser(), slug, { body: 'r3 hide me' }));
+    const seen: string[] = [];
+    const onRemoved = (e: ForumEventMap['comment.removed'][0]) => seen.push(`removed ${e.commentId}`);
+    const onReported = (e: ForumEventMap['comment.reported'][0]) => seen.push(`reported ${e.commentId} ${e.hidden}`);
+    forum.events.on('comment.removed', onRemoved);
+    forum.events.on('comment.reported', onReported);
+    await report(forum.browser(), id).expect(200);
+    await report(forum.browser(), id, { reason: 'other' }).expect(200);
+    forum.events.off('comment.removed', onRemoved);
+    forum.events.off('comment.reported', onReported);
+    expect(await stored(id)).toEqual({ status: 'pending', held_by_rule: 'reports' });
+    expect(seen).toEqual([`reported ${id} false`, `reported ${id} true`, `removed ${id}`]);
+    expect((await forum.browser().get(`/questions/${slug}`)).text).not.toContain(`id="comment-${id}"`);
+    expect((await forum.browser().get(reportUrl(id))).status).toBe(404);
+
+    const queue = await mod.browser.get('/mod?tab=reported').expect(200);
+    const row = queue.text.slice(queue.text.indexOf(`id="row-${id}"`));
+    expect(row).toContain('Reported by readers');
+    expect(row).toContain('<dt>Reports</dt>');
+    expect(row).toContain('abuse');
+    expect(queue.text).toMatch(/Reported <span class="queue-tabs__count">[1-9]/);
+  });
+
+  it('leaves the Reported tab once a moderator decides, and the old reports stop counting', async () => {
+    const id = commentIdFrom(await answer(forum.browser(), slug, { body: 'r4' }));
+    await report(forum.browser(), id).expect(200);
+    expect((await mod.browser.get('/mod?tab=reported')).text).toContain(`id="row-${id}"`);
+    expect((await mod.browser.get('/mod?tab=reported')).text).toContain('Keep (dismiss reports)');
+    // Approving a reported comment that is still public keeps it and dismisses the reports.
+    await mod.browser.post(`/mod/comments/${id}/approve`).type('form').send({ _csrf: mod.csrf }).expect(303);
+    expect(await stored(id)).toMatchObject({ status: 'approved' });
+    const log = await forum.db.selectFrom('moderation_log').selectAll().where('comment_id', '=', id).execute();
+    expect(log).toMatchObject([{ action: 'dismiss-reports', from_status: 'approved', to_status: 'approved' }]);
+    expect((await mod.browser.get('/mod?tab=reported')).text).not.toContain(`id="row-${id}"`);
+    await report(forum.browser(), id).expect(200);
+    expect(await stored(id)).toMatchObject({ status: 'approved' });
+  });
+
+  it('cannot report a held comment, or one from another question', async () => {
+    const id = commentIdFrom(await answer(forum.browser(), 'how-useful-can-it-be', { body: 'elsewhere' }));
+    expect((await forum.browser().get(reportUrl(id))).status).toBe(404);
+    expect((await report(forum.browser(), id)).status).toBe(404);
+  });
+});
