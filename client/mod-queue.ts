@@ -1,3 +1,5 @@
+import { io } from 'socket.io-client';
+
 /**
  * Keyboard shortcuts for the moderation queue: j/k move between comments, a/s/t
  * approve, spam or trash the current one, x selects it for a bulk action. Each
@@ -66,5 +68,67 @@ function restorePosition(): void {
 }
 
 document.addEventListener('keydown', onKey);
-for (const row of rows()) row.addEventListener('click', () => select(rows(), rows().indexOf(row)));
+document.addEventListener('click', (event) => {
+  const row = (event.target as HTMLElement).closest<HTMLElement>('[data-queue] > [data-comment-id]');
+  if (row) select(rows(), rows().indexOf(row));
+});
 restorePosition();
+followQueue();
+
+/**
+ * The queue live: whenever a comment is held, reported or moderated (by anyone, on any
+ * process), the list and its counts are fetched again and swapped in, keeping the row
+ * the moderator is on. So a comment another moderator has dealt with leaves this list
+ * before anyone works it twice.
+ */
+function followQueue(): void {
+  const region = document.querySelector('[data-queue-region]');
+  if (!region) return;
+  const announcer = document.querySelector<HTMLElement>('[data-queue-announcer]');
+  const socket = io('/mod', { transports: ['websocket', 'polling'] });
+  let refreshing = false;
+  let again = false;
+  socket.on('queue:changed', (change: { change: string; by?: string | null; to?: string }) => {
+    if (announcer) {
+      announcer.textContent =
+        change.change === 'held'
+          ? 'A new comment is waiting for moderation.'
+          : change.change === 'reported'
+            ? 'A comment was reported.'
+            : `A comment was moved to ${change.to ?? 'another tab'}${change.by ? ` by ${change.by}` : ''}.`;
+    }
+    void refresh();
+  });
+
+  async function refresh(): Promise<void> {
+    if (refreshing) {
+      again = true;
+      return;
+    }
+    refreshing = true;
+    try {
+      const list = rows();
+      const currentId = list[currentIndex(list)]?.dataset.commentId;
+      const response = await fetch(window.location.href, {
+        credentials: 'same-origin',
+        headers: { Accept: 'text/html' },
+      });
+      if (!response.ok) return;
+      const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+      for (const selector of ['[data-queue-region]', '.queue-tabs']) {
+        const fresh = page.querySelector(selector);
+        const stale = document.querySelector(selector);
+        if (fresh && stale) stale.replaceWith(document.importNode(fresh, true));
+      }
+      const updated = rows();
+      const keep = updated.findIndex((row) => row.dataset.commentId === currentId);
+      if (keep >= 0) select(updated, keep);
+    } finally {
+      refreshing = false;
+      if (again) {
+        again = false;
+        void refresh();
+      }
+    }
+  }
+}

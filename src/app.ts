@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -26,7 +26,7 @@ import { reportRoutes } from './moderation/report.routes.js';
 import { createReportService } from './moderation/report.service.js';
 import { createSettingsService, type SettingsService } from './moderation/settings.service.js';
 import { loadModerator } from './moderators/guards.js';
-import { createModeratorAccounts } from './moderators/moderator.service.js';
+import { createModeratorAccounts, type ModeratorAccounts } from './moderators/moderator.service.js';
 import { signInRoutes } from './moderators/sign-in.routes.js';
 import { createSignIn } from './moderators/sign-in.service.js';
 import { PUBLIC_DIR } from './paths.js';
@@ -54,6 +54,9 @@ export interface Forum {
   limits: RateLimits;
   /** Drops what this process keeps rendered for a question (a change made elsewhere). */
   invalidateQuestion(questionId: number): void;
+  /** Moderators' sessions, for the live queue's Socket.IO namespace to authenticate with. */
+  sessions: RequestHandler;
+  accounts: ModeratorAccounts;
   settings: SettingsService;
 }
 
@@ -171,11 +174,8 @@ export function createApp(deps: AppDeps): Forum {
 
   // Sessions are for moderators only; readers' pages never set or read one.
   const accounts = createModeratorAccounts(db);
-  app.use(
-    ['/login', '/logout', '/mod'],
-    sessionMiddleware(db, config.sessionSecret, config.signIn),
-    loadModerator(accounts),
-  );
+  const sessions = sessionMiddleware(db, config.sessionSecret, config.signIn);
+  app.use(['/login', '/logout', '/mod'], sessions, loadModerator(accounts));
   app.use(signInRoutes({ templates, signIn: createSignIn(db, config.signIn) }));
   const moderation = createModerationService({ db, events });
   const questions = createQuestionModeration({ db, events });
@@ -183,5 +183,5 @@ export function createApp(deps: AppDeps): Forum {
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));
-  return { app, templates, comments, settings, limits, invalidateQuestion };
+  return { app, templates, comments, settings, limits, invalidateQuestion, sessions, accounts };
 }

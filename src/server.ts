@@ -53,13 +53,15 @@ export async function startForum(config: Config, logger: Logger, database?: Data
     pool: db.pool,
     templates: forum.templates,
     comments: forum.comments,
-    forum: config.forum,
+    settings: forum.settings,
     live: config.live,
     events,
     logger,
     limits: forum.limits,
     trustProxy: config.trustProxy,
     invalidateQuestion: forum.invalidateQuestion,
+    sessions: forum.sessions,
+    accounts: forum.accounts,
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;

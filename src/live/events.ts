@@ -38,7 +38,27 @@ export interface ServerEvents {
   error: (error: { code: LiveErrorCode; message: string }) => void;
 }
 
-export type LiveErrorCode = 'invalid' | 'not_found' | 'too_many_follows' | 'rate_limited' | 'unavailable';
+export type LiveErrorCode =
+  | 'invalid'
+  | 'not_found'
+  | 'too_many_follows'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'signed_out';
+
+/** The moderators' namespace `/mod`: the queue changed (held, moderated or reported). */
+export interface QueueChange {
+  commentId: number;
+  change: 'held' | 'moderated' | 'reported';
+  from?: string;
+  to?: string;
+  by?: string | null;
+  hidden?: boolean;
+}
+
+export interface ModServerEvents {
+  'queue:changed': (change: QueueChange) => void;
+}
 
 /** The only error texts that reach clients. */
 export const liveErrors: Record<LiveErrorCode, string> = {
@@ -47,6 +67,7 @@ export const liveErrors: Record<LiveErrorCode, string> = {
   too_many_follows: 'This connection follows too many questions already.',
   rate_limited: 'Too many events; slow down.',
   unavailable: 'The forum cannot reach its database just now; it will retry.',
+  signed_out: 'Sign in as a moderator to follow the queue.',
 };
 
 export const questionRoom = (questionId: number) => `question:${questionId}`;

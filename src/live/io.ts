@@ -1,21 +1,25 @@
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { createAdapter } from '@socket.io/postgres-adapter';
+import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import proxyaddr from 'proxy-addr';
-import { Server, type Socket } from 'socket.io';
+import { type Namespace, Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Comment } from '../comments/comment.js';
 import type { CommentService } from '../comments/comment.service.js';
 import { commentView } from '../comments/comment-view.js';
-import type { ForumSettings, LiveSettings } from '../config.js';
+import type { LiveSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import type { ForumEvents } from '../events.js';
 import { AppError } from '../http/app-error.js';
 import { isDatabaseUnavailable } from '../http/error-handler.js';
 import type { RateLimits } from '../limits/rate-limits.js';
+import type { SettingsSource } from '../moderation/settings.service.js';
+import type { ModeratorAccounts } from '../moderators/moderator.service.js';
 import { toQuestion } from '../questions/question.js';
 import { countApproved, findQuestionBySlug } from '../questions/question.repository.js';
+import { SESSION_COOKIE } from '../sessions/session.js';
 import type { Templates } from '../views/templates.js';
 import {
   type Ack,
@@ -24,6 +28,7 @@ import {
   type LiveComment,
   type LiveErrorCode,
   liveErrors,
+  type ModServerEvents,
   questionRoom,
   type ServerEvents,
 } from './events.js';
@@ -35,11 +40,14 @@ export interface LiveDeps {
   pool?: pg.Pool;
   templates: Templates;
   comments: CommentService;
-  forum: ForumSettings;
+  settings: SettingsSource;
   live: LiveSettings;
   events: ForumEvents;
   logger: Logger;
   limits: RateLimits;
+  /** Moderators' sessions and accounts: the /mod namespace admits signed-in moderators only. */
+  sessions: RequestHandler;
+  accounts: ModeratorAccounts;
   trustProxy: boolean | number | string;
   /** Drops this process's rendered pages of a question. */
   invalidateQuestion: (questionId: number) => void;
@@ -68,7 +76,7 @@ const PRESENCE_INTERVAL_MS = 500;
  * that question. Domain events from the services are broadcast to the rooms.
  */
 export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
-  const { db, templates, comments, forum, live, events, logger, limits } = deps;
+  const { db, templates, comments, settings, live, events, logger, limits } = deps;
   // The client's address as Express reads it: X-Forwarded-For only when TRUST_PROXY says so.
   const trusted = trustFunction(deps.trustProxy);
   const clientAddress = (request: IncomingMessage) => proxyaddr(request, trusted);
@@ -87,20 +95,31 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     );
   }
 
-  const toLive = (comment: Comment, slug: string): LiveComment => ({
+  const toLive = (comment: Comment, slug: string, maxDepth: number): LiveComment => ({
     id: comment.id,
     parent_id: comment.parentId,
     in_reply_to_id: comment.inReplyToId,
     author: comment.author,
     created_at: comment.createdAt.toISOString(),
     slug,
-    html: templates.partial(
-      'comment',
-      commentView(comment, Math.min(comment.depth + 1, forum.maxThreadDepth), { slug, maxDepth: forum.maxThreadDepth }),
-    ),
+    html: templates.partial('comment', commentView(comment, Math.min(comment.depth + 1, maxDepth), { slug, maxDepth })),
   });
 
   const presence = presenceBroadcaster(io);
+
+  // The moderators' live queue: only a signed-in moderator's session may join.
+  io.engine.use((req: IncomingMessage & { _query?: Record<string, string> }, res: ServerResponse, next: () => void) => {
+    // Readers' connections carry no session cookie; only the queue's need the store.
+    if (!req.headers.cookie?.includes(SESSION_COOKIE)) return next();
+    deps.sessions(req as never, res as never, next);
+  });
+  const moderators = io.of('/mod') as unknown as Namespace<Record<string, never>, ModServerEvents>;
+  moderators.use(async (socket, next) => {
+    const id = (socket.request as IncomingMessage & { session?: { moderatorId?: number } }).session?.moderatorId;
+    const moderator = id === undefined ? undefined : await deps.accounts.findById(id).catch(() => undefined);
+    if (!moderator) return next(new Error(liveErrors.signed_out));
+    next();
+  });
 
   io.on('connection', (raw) => {
     const socket = raw as LiveSocket;
@@ -138,9 +157,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
         // worst, and the client drops duplicates by id. Nothing can fall in the gap.
         await socket.join(questionRoom(question.id));
         let cursor = after;
+        const { maxThreadDepth } = await settings.current();
         for (;;) {
           const missed = await comments.listSince(question, cursor, CATCH_UP_BATCH);
-          for (const comment of missed) socket.emit('comment:new', toLive(comment, slug));
+          for (const comment of missed) socket.emit('comment:new', toLive(comment, slug, maxThreadDepth));
           if (missed.length < CATCH_UP_BATCH) break;
           cursor = (missed.at(-1) as Comment).id;
         }
@@ -186,12 +206,43 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     if (typeof questionId === 'number') deps.invalidateQuestion(questionId);
   });
 
+  const publish = async (comment: Comment, questionSlug: string, event: 'comment:new' | 'comment:update') => {
+    const { maxThreadDepth } = await settings.current();
+    io.to(questionRoom(comment.questionId)).emit(event, toLive(comment, questionSlug, maxThreadDepth));
+  };
+
   events.on('comment.created', ({ comment, questionSlug }) => {
-    if (comment.status !== 'approved') return;
-    io.to(questionRoom(comment.questionId)).emit('comment:new', toLive(comment, questionSlug));
+    if (comment.status !== 'approved') {
+      moderators.emit('queue:changed', { commentId: comment.id, change: 'held', to: comment.status });
+      return;
+    }
+    publish(comment, questionSlug, 'comment:new').catch(report('broadcast'));
     changed(comment.questionId);
     announceCount(comment.questionId, questionSlug).catch(report('answer count'));
   });
+  // A moderator approved it: followers see it arrive in place, as if just posted.
+  events.on('comment.approved', ({ comment, questionSlug }) => {
+    publish(comment, questionSlug, 'comment:new').catch(report('broadcast'));
+    announceCount(comment.questionId, questionSlug).catch(report('answer count'));
+  });
+  events.on('comment.updated', ({ comment, questionSlug }) => {
+    if (comment.status === 'approved') publish(comment, questionSlug, 'comment:update').catch(report('broadcast'));
+    changed(comment.questionId);
+  });
+  // Trashed, spammed, deleted or hidden by reports: it leaves followers' pages.
+  events.on('comment.removed', ({ commentId, questionId, questionSlug }) => {
+    io.to(questionRoom(questionId)).emit('comment:remove', { id: commentId, slug: questionSlug });
+    announceCount(questionId, questionSlug).catch(report('answer count'));
+  });
+  events.on('comment.moderated', ({ commentId, questionId, from, to, moderator }) => {
+    moderators.emit('queue:changed', { commentId, change: 'moderated', from, to, by: moderator?.name ?? null });
+    changed(questionId);
+  });
+  events.on('comment.reported', ({ commentId, questionId, hidden }) => {
+    moderators.emit('queue:changed', { commentId, change: 'reported', hidden });
+    if (hidden) changed(questionId);
+  });
+  events.on('question.updated', ({ question }) => changed(question.id));
 
   return io;
 }

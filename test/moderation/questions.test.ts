@@ -111,17 +111,14 @@ describe('questions', () => {
     expect(refused.status).toBe(409);
     expect(refused.text).toContain('This question is closed to new answers');
     expect(refused.text).toContain('Too late?</textarea>');
-    const json = await browser
-      .post(`/questions/${slug}/comments`)
-      .set('Accept', 'application/json')
-      .send({
-        author: 'Late',
-        email: 'late@example.org',
-        body: 'x',
-        captcha_token: token,
-        captcha_answer: '1',
-        _csrf: csrf,
-      });
+    const json = await browser.post(`/questions/${slug}/comments`).set('Accept', 'application/json').send({
+      author: 'Late',
+      email: 'late@example.org',
+      body: 'x',
+      captcha_token: token,
+      captcha_answer: '1',
+      _csrf: csrf,
+    });
     expect(json.status).toBe(409);
     expect(json.body.errors.form).toContain('closed');
     expect((await forum.browser().get('/api/questions')).body.questions).toContainEqual(

@@ -1,0 +1,88 @@
+import { io } from 'socket.io-client';
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueueChange } from '../../src/live/events.js';
+import { createModeratorAccounts } from '../../src/moderators/moderator.service.js';
+import type { RunningForum } from '../../src/server.js';
+import { answer, commentIdFrom } from '../support/form.js';
+import { type Follower, follow, follower, next, startLiveForum } from '../support/live.js';
+import { csrfFrom, MODERATOR_PASSWORD } from '../support/moderators.js';
+
+let forum: RunningForum;
+const sockets: { disconnect(): void }[] = [];
+const slug = 'what-is-concluded';
+
+beforeAll(async () => {
+  forum = await startLiveForum({ MODERATION_HOLD_ALL: 'true' });
+});
+afterAll(async () => {
+  for (const socket of sockets) socket.disconnect();
+  await forum.stop();
+});
+
+/** A moderator signed in through /login: the session cookie and the queue's CSRF token. */
+async function signedIn(): Promise<{ cookie: string; csrf: string; agent: ReturnType<typeof supertest.agent> }> {
+  const email = `live-mod-${Date.now()}@example.org`;
+  await createModeratorAccounts(forum.database.db).addModerator({
+    email,
+    name: 'Mo Live',
+    role: 'moderator',
+    password: MODERATOR_PASSWORD,
+  });
+  const agent = supertest.agent(forum.url);
+  const login = await agent.post('/login').type('form').send({ email, password: MODERATOR_PASSWORD });
+  expect(login.status).toBe(303);
+  const cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+  const page = await agent.get('/mod');
+  return { cookie, csrf: csrfFrom(page.text), agent };
+}
+
+function queueSocket(cookie?: string) {
+  const socket = io(`${forum.url}/mod`, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: cookie ? { Cookie: cookie } : {},
+  });
+  sockets.push(socket);
+  return socket;
+}
+
+describe('the live moderation queue', () => {
+  it('refuses a client that is not a signed-in moderator', async () => {
+    for (const cookie of [undefined, 'oq_session=s%3Aforged.signature']) {
+      const socket = queueSocket(cookie);
+      const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+      expect(error.message).toBe('Sign in as a moderator to follow the queue.');
+    }
+  });
+
+  it('tells signed-in moderators about held comments and moderation, and followers see approvals and removals', async () => {
+    const moderator = await signedIn();
+    const queue = queueSocket(moderator.cookie);
+    await new Promise<void>((resolve) => queue.once('connect', () => resolve()));
+    const reader: Follower = follower(forum);
+    sockets.push(reader);
+    await follow(reader, slug);
+
+    const held = new Promise<QueueChange>((resolve) => queue.once('queue:changed', resolve));
+    const id = commentIdFrom(await answer(supertest.agent(forum.url), slug, { body: 'Held until approved' }));
+    expect(await held).toMatchObject({ commentId: id, change: 'held', to: 'pending' });
+
+    const arrives = next(reader, 'comment:new', (c) => c.id === id);
+    const moderated = new Promise<QueueChange>((resolve) => queue.once('queue:changed', resolve));
+    await moderator.agent.post(`/mod/comments/${id}/approve`).type('form').send({ _csrf: moderator.csrf }).expect(303);
+    expect((await arrives).html).toContain(`id="comment-${id}"`);
+    expect(await moderated).toMatchObject({
+      commentId: id,
+      change: 'moderated',
+      from: 'pending',
+      to: 'approved',
+      by: 'Mo Live',
+    });
+
+    const removed = next(reader, 'comment:remove', (c) => c.id === id);
+    await moderator.agent.post(`/mod/comments/${id}/trash`).type('form').send({ _csrf: moderator.csrf }).expect(303);
+    expect(await removed).toEqual({ id, slug });
+  });
+});
