@@ -35,7 +35,11 @@ const text = (required: string, limit: number, tooLong: string) =>
     .transform((value) => value.normalize('NFC').trim())
     .pipe(z.string().min(1, required).max(limit, tooLong).refine(noControls, messages.controlCharacters));
 
-const schema = z.object({
+/**
+ * What a commenter writes, checked the same wherever it is written: the public form,
+ * and a moderator's edit or reply (src/moderation/comment-edit-form.ts).
+ */
+export const commentFields = {
   author: text(messages.authorRequired, AUTHOR_LIMIT, messages.authorTooLong).refine(
     noInvisibleFormatting,
     messages.invisibleFormatting,
@@ -57,6 +61,10 @@ const schema = z.object({
         .refine((value) => [...value].length <= BODY_LIMIT, messages.bodyTooLong(BODY_LIMIT))
         .refine(noControls, messages.controlCharacters),
     ),
+};
+
+const schema = z.object({
+  ...commentFields,
   parent_id: z
     .string()
     .trim()

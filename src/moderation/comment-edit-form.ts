@@ -1,26 +1,9 @@
 import { z } from 'zod';
-import { BODY_LIMIT } from '../comments/comment-form.js';
+import { commentFields } from '../comments/comment-form.js';
 import { messages } from '../messages.js';
 
-/** A moderator's edit of a comment: the same limits as the public form, no captcha. */
-const schema = z.object({
-  author: z.string().trim().min(1, messages.authorRequired).max(100, messages.authorTooLong),
-  email: z.string().trim().max(254, messages.emailTooLong).pipe(z.email(messages.emailInvalid)),
-  url: z
-    .string()
-    .trim()
-    .max(2000, messages.urlTooLong)
-    .refine((value) => value === '' || /^https?:\/\/[^\s/]+\.[^\s]+$/i.test(value), messages.urlInvalid),
-  body: z
-    .string()
-    .transform((value) => value.normalize('NFC').replace(/\r\n?/g, '\n'))
-    .pipe(
-      z
-        .string()
-        .refine((value) => value.trim().length > 0, messages.bodyRequired)
-        .refine((value) => [...value].length <= BODY_LIMIT, messages.bodyTooLong(BODY_LIMIT)),
-    ),
-});
+/** A moderator's edit of a comment: the same checks as the public form, no captcha. */
+const schema = z.object(commentFields);
 
 export type CommentEdit = { author: string; email: string; url: string | null; body: string };
 const FIELDS = ['author', 'email', 'url', 'body'] as const;
@@ -41,8 +24,6 @@ export function parseCommentEdit(
 }
 
 export function parseReplyBody(input: Record<string, unknown>): string | { error: string } {
-  const body = typeof input.body === 'string' ? input.body.normalize('NFC').replace(/\r\n?/g, '\n') : '';
-  if (body.trim() === '') return { error: messages.bodyRequired };
-  if ([...body].length > BODY_LIMIT) return { error: messages.bodyTooLong(BODY_LIMIT) };
-  return body;
+  const parsed = commentFields.body.safeParse(typeof input.body === 'string' ? input.body : '');
+  return parsed.success ? parsed.data : { error: parsed.error.issues[0]?.message ?? messages.bodyRequired };
 }

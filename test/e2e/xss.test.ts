@@ -1,9 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModeratorAccounts } from '../../src/moderators/moderator.service.js';
 import type { RunningForum } from '../../src/server.js';
 import { solveCaptchaLabel } from '../support/form.js';
 import { startLiveForum } from '../support/live.js';
+import { csrfFrom, MODERATOR_PASSWORD } from '../support/moderators.js';
 import { launchChromium, screenshot, watchForTrouble } from './browser.js';
 import { allowedMarkup, xssPayloads } from './xss-payloads.js';
 
@@ -23,6 +25,15 @@ afterAll(async () => {
 
 /** Posts through the public endpoint with a fresh captcha; returns the status. */
 async function post(question: string, fields: { author: string; url?: string; body: string }): Promise<number> {
+  return (await postWithId(question, fields)).status;
+}
+
+const bodyCommentIds: number[] = [];
+
+async function postWithId(
+  question: string,
+  fields: { author: string; url?: string; body: string },
+): Promise<{ status: number; id?: number }> {
   const agent = supertest.agent(forum.url);
   const captcha = (await agent.get(`/api/questions/${question}/captcha`)).body as {
     label: string;
@@ -41,7 +52,7 @@ async function post(question: string, fields: { author: string; url?: string; bo
       captcha_token: captcha.token,
       _csrf: captcha.csrf_token,
     });
-  return res.status;
+  return { status: res.status, id: res.body?.id };
 }
 
 /** Loads a page with probes for any script that runs and any CSP violation. */
@@ -73,8 +84,10 @@ describe('the XSS corpus in a real browser', () => {
     const accepted = { body: 0, author: 0, url: 0 };
     const statuses = new Set<number>();
     for (const [index, payload] of xssPayloads.entries()) {
+      const asBody = await postWithId(slug, { author: `Body ${index}`, body: payload });
+      if (asBody.id) bodyCommentIds.push(asBody.id);
       const results = {
-        body: await post(slug, { author: `Body ${index}`, body: payload }),
+        body: asBody.status,
         author: await post(slug, { author: payload.slice(0, 100), body: `As a name ${index}` }),
         url: await post(slug, {
           author: `Url ${index}`,
@@ -119,6 +132,58 @@ describe('the XSS corpus in a real browser', () => {
       }
       await page.close();
     }
+  }, 300_000);
+
+  it('runs none of them as moderator edits, on the thread and in every page of the queue', async () => {
+    const email = 'xss-mod@example.org';
+    await createModeratorAccounts(forum.database.db).addModerator({
+      email,
+      name: 'Xss Mod',
+      role: 'admin',
+      password: MODERATOR_PASSWORD,
+    });
+    const agent = supertest.agent(forum.url);
+    await agent.post('/login').type('form').send({ email, password: MODERATOR_PASSWORD }).expect(303);
+    const csrf = csrfFrom((await agent.get('/mod')).text);
+    let edited = 0;
+    for (const [index, id] of bodyCommentIds.entries()) {
+      const payload = xssPayloads[index % xssPayloads.length] as string;
+      const res = await agent
+        .post(`/mod/comments/${id}/edit`)
+        .type('form')
+        .send({
+          _csrf: csrf,
+          author: payload.slice(0, 100),
+          email: 'edited@example.org',
+          url: '',
+          body: `${payload} (edited)`,
+        });
+      if (res.status === 303) edited += 1;
+      expect(res.status).toBeLessThan(500);
+    }
+    console.log(`XSS corpus as moderator edits: ${edited} of ${bodyCommentIds.length} saved`);
+    expect(edited).toBeGreaterThan(bodyCommentIds.length * 0.9);
+
+    const context = await browser.newContext();
+    const login = await context.newPage();
+    await login.goto(`${forum.url}/login`);
+    await login.fill('#email', email);
+    await login.fill('#password', MODERATOR_PASSWORD);
+    await Promise.all([login.waitForURL(/\/mod/), login.click('form button[type="submit"]')]);
+    await login.close();
+    for (let pageNumber = 1; ; pageNumber += 1) {
+      const page = await context.newPage();
+      const result = await probe(page, `${forum.url}/mod?tab=all&page=${pageNumber}`);
+      expect({ pageNumber, ...result }).toEqual({ pageNumber, executed: undefined, violations: [], trouble: [] });
+      if (pageNumber === 1) await screenshot(page, 'xss-3-queue');
+      const more = await page.locator('a', { hasText: 'Older comments' }).count();
+      await page.close();
+      if (!more) break;
+    }
+    const thread = await context.newPage();
+    const result = await probe(thread, `${forum.url}/questions/${slug}`);
+    expect(result).toEqual({ executed: undefined, violations: [], trouble: [] });
+    await context.close();
   }, 300_000);
 
   it('runs none of them when the live script inserts them as they arrive', async () => {
