@@ -32,6 +32,7 @@ import { createSignIn } from './moderators/sign-in.service.js';
 import { PUBLIC_DIR } from './paths.js';
 import { PageCache } from './questions/page-cache.js';
 import { ALL_POSTS, questionRoutes } from './questions/question.routes.js';
+import { createQuestionLookup } from './questions/question-lookup.js';
 import { createQuestionModeration } from './questions/question-moderation.service.js';
 import { createThreadPage, type ThreadSection } from './questions/thread-page.js';
 import { sessionMiddleware } from './sessions/session.js';
@@ -74,8 +75,10 @@ export function createApp(deps: AppDeps): Forum {
   // Rendered thread pages, dropped when their question changes (here, or on another
   // process: live/ relays the change). 2,000 pages of 50 threads fit in a few hundred MB at most.
   const threadCache = new PageCache<ThreadSection>(2_000, 60_000);
-  const postPages = new PageCache<string>(100, 60_000);
+  const postPages = new PageCache<{ html: string; etag: string }>(100, 60_000);
+  const questionLookup = createQuestionLookup(db, 60_000);
   const invalidateQuestion = (questionId: number) => {
+    questionLookup.forget(questionId);
     threadCache.invalidate(questionId);
     postPages.invalidate(ALL_POSTS);
   };
@@ -102,7 +105,9 @@ export function createApp(deps: AppDeps): Forum {
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
-  app.set('etag', 'strong');
+  // Pages carry per-reader tokens (captcha, CSRF), so hashing each one for an ETag is
+  // wasted work; the pages that are the same for everyone set their own (post pages).
+  app.set('etag', false);
   app.use(
     pinoHttp({
       logger,
@@ -166,6 +171,7 @@ export function createApp(deps: AppDeps): Forum {
       limits,
       csrf,
       postPages,
+      questions: questionLookup,
     }),
   );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));

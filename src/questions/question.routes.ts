@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { createHash } from 'node:crypto';
+import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { describeChallenge, issueToken } from '../captcha/challenge.js';
 import type { DB } from '../db/database.js';
@@ -15,6 +16,7 @@ import type { Templates } from '../views/templates.js';
 import type { PageCache } from './page-cache.js';
 import { type Question, questionPath, toQuestion } from './question.js';
 import { findQuestionBySlug, listQuestionsWithCounts } from './question.repository.js';
+import type { QuestionLookup } from './question-lookup.js';
 import { LIVE_SCRIPT, type RenderThreadPage } from './thread-page.js';
 
 export interface QuestionRoutesDeps {
@@ -26,8 +28,9 @@ export interface QuestionRoutesDeps {
   secret: string;
   limits: RateLimits;
   csrf: Csrf;
-  /** Rendered post pages; the app empties it when any answer count changes. */
-  postPages: PageCache<string>;
+  /** Rendered post pages and their ETags; the app empties it when any answer count changes. */
+  postPages: PageCache<{ html: string; etag: string }>;
+  questions: QuestionLookup;
 }
 
 /** Post pages are one group: any change to any answer count empties it. */
@@ -89,20 +92,28 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
     postPages.get(ALL_POSTS, key, async () => {
       const post = await find();
       if (!post) throw notFound('No post has been imported yet. Run `npm run import -- <file>`.');
-      return renderPost(post);
+      const html = await renderPost(post);
+      return { html, etag: `"${createHash('sha1').update(html).digest('base64url')}"` };
     });
 
-  router.get('/', async (_req, res) => {
-    res.type('html').send(await renderPostCached('/', () => findFirstPost(db)));
+  /** A kept page with its ETag: a browser that has it gets a 304. */
+  const sendPostPage = (req: Request, res: Response, page: { html: string; etag: string }) => {
+    res.type('html').set('ETag', page.etag);
+    if (req.fresh) res.status(304).end();
+    else res.send(page.html);
+  };
+
+  router.get('/', async (req, res) => {
+    sendPostPage(req, res, await renderPostCached('/', () => findFirstPost(db)));
   });
 
   router.get('/posts/:slug', async (req, res) => {
     const slug = req.params.slug;
-    res.type('html').send(await renderPostCached(`/posts/${slug}`, () => findPostBySlug(db, slug)));
+    sendPostPage(req, res, await renderPostCached(`/posts/${slug}`, () => findPostBySlug(db, slug)));
   });
 
   router.get('/questions/:slug', async (req, res) => {
-    const question = await questionBySlug(db, req.params.slug);
+    const question = await deps.questions.find(req.params.slug);
     const query = threadQuery.safeParse(req.query);
     if (!query.success) throw notFound(messages.pageNotFound);
     await renderThreadPage(req, res, question, { pageNumber: query.data.page, replyToId: query.data.replyto });

@@ -32,6 +32,16 @@ describe('the front page', () => {
     );
   });
 
+  it('answers a browser that has the page with 304, until an answer count changes', async () => {
+    const first = await forum.browser().get('/').expect(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    await forum.browser().get('/').set('If-None-Match', etag).expect(304);
+    await answer(forum.browser(), 'what-is-their-definition-of-cyberspace');
+    const changed = await forum.browser().get('/').set('If-None-Match', etag).expect(200);
+    expect(changed.headers.etag).not.toBe(etag);
+  });
+
   it('offers plain share links and no third-party scripts, fonts or images', async () => {
     const res = await forum.browser().get('/').expect(200);
     for (const label of ['Facebook', 'Twitter', 'LinkedIn', 'E-mail', 'RSS'])
