@@ -280,7 +280,12 @@ describe('the captcha', () => {
   it('re-renders a wrong answer with a new sum and everything typed kept', async () => {
     const browser = forum.browser();
     const form = readForm((await browser.get(`/questions/${slug}`)).text);
-    const res = await answer(browser, slug, { captcha_answer: String(Number(form.answer) + 1), body: 'kept text' });
+    // This form's own sum, answered wrong (answer() would fetch a form with another sum).
+    const res = await answer(browser, slug, {
+      captcha_token: form.token,
+      captcha_answer: String(Number(form.answer) + 1),
+      body: 'kept text',
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('That is not the answer to the sum');
     expect(res.text).toContain('kept text</textarea>');
