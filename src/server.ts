@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { createApp, type Forum } from './app.js';
 import { purgeExpiredCaptchaUses } from './captcha/captcha.repository.js';
@@ -35,6 +36,7 @@ export interface RunningForum {
 
 const CAPTCHA_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 const SHUTDOWN_GRACE_MS = 8_000;
+const EMBEDDED_VACUUM_INTERVAL_MS = 15 * 60 * 1000;
 
 /**
  * Connects, migrates, seeds and listens. Given a database handle (tests), it uses
@@ -66,6 +68,17 @@ export async function startForum(config: Config, logger: Logger, database?: Data
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
 
+  // PGlite runs no autovacuum: without this its planner has no statistics and the
+  // answer counts turn into sequential scans (see docs/PERFORMANCE.md).
+  const vacuum = async () => {
+    if (db.kind === 'embedded') await sql`vacuum analyze`.execute(db.db);
+  };
+  await vacuum();
+  const maintenance = setInterval(() => {
+    vacuum().catch((error) => logger.warn({ err: error }, 'vacuum failed'));
+  }, EMBEDDED_VACUUM_INTERVAL_MS);
+  maintenance.unref();
+
   const purge = setInterval(() => {
     purgeExpiredCaptchaUses(db.db).catch((error) => logger.warn({ err: error }, 'captcha purge failed'));
   }, CAPTCHA_PURGE_INTERVAL_MS);
@@ -75,6 +88,7 @@ export async function startForum(config: Config, logger: Logger, database?: Data
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(purge);
+      clearInterval(maintenance);
       await new Promise<void>((resolve) => {
         // Closes every follower's transport (their clients reconnect, to another process
         // or to this one restarted, and catch up from the database) and the HTTP
