@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientEvents, ServerEvents } from '../src/live/events.js';
 import { PROJECT_ROOT } from '../src/paths.js';
+import { solveCaptcha } from './solve-captcha.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,17 +27,6 @@ const followerCount = Number(values.followers);
 const postCount = Number(values.posts);
 const base = `http://127.0.0.1:${values.port}`;
 const slug = values.slug as string;
-
-// Solves the captcha from its label (`4 + nine =`), as any outside client would.
-const WORDS =
-  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'.split(
-    ' ',
-  );
-function solve(label: string): number {
-  const [, a = '', op, b = ''] = /(\w+) ([+\-×]) (\w+) =/.exec(label) ?? [];
-  const n = (s: string) => (/^\d+$/.test(s) ? Number(s) : WORDS.indexOf(s));
-  return op === '+' ? n(a) + n(b) : op === '-' ? n(a) - n(b) : n(a) * n(b);
-}
 
 function rssKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -91,7 +81,7 @@ async function postAnswer(n: number): Promise<{ id: number; sentAt: number; answ
     author: `Bench ${n}`,
     email: `bench${n}@example.org`,
     body: `Answer number ${n}: a paragraph of text of a realistic length for a policy forum reply.`,
-    captcha_answer: String(solve(label)),
+    captcha_answer: String(solveCaptcha(label)),
     captcha_token: token,
     _csrf: csrf,
   });

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientEvents, ServerEvents } from '../src/live/events.js';
 import { PROJECT_ROOT } from '../src/paths.js';
+import { solveCaptcha } from './solve-captcha.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,16 +30,6 @@ const PORTS = [3421, 3422];
 const SLUGS = ['what-is-being-discussed', 'how-useful-can-it-be', 'what-is-concluded'];
 const SECRET = randomBytes(32).toString('base64url');
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const WORDS =
-  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'.split(
-    ' ',
-  );
-function solve(label: string): number {
-  const [, a = '', op, b = ''] = /(\w+) ([+\-×]) (\w+) =/.exec(label) ?? [];
-  const n = (s: string) => (/^\d+$/.test(s) ? Number(s) : WORDS.indexOf(s));
-  return op === '+' ? n(a) + n(b) : op === '-' ? n(a) - n(b) : n(a) * n(b);
-}
 
 async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -133,7 +124,7 @@ async function poster(n: number, deadline: number, outcome: Outcome): Promise<vo
           author: `Poster ${n}`,
           email: `poster${n}@example.org`,
           body: `Answer ${round} from poster ${n}: a considered paragraph about the code of conduct.`,
-          captcha_answer: String(solve(captcha.label)),
+          captcha_answer: String(solveCaptcha(captcha.label)),
           captcha_token: captcha.token,
           _csrf: captcha.csrf_token,
         }),

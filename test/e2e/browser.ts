@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/paths.js';
+import { solveCaptchaLabel } from '../support/form.js';
 
 export const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-results');
 
@@ -40,30 +41,6 @@ export function watchForTrouble(page: Page): string[] {
   return trouble;
 }
 
-const NUMBER_WORDS = [
-  'zero',
-  'one',
-  'two',
-  'three',
-  'four',
-  'five',
-  'six',
-  'seven',
-  'eight',
-  'nine',
-  'ten',
-  'eleven',
-  'twelve',
-  'thirteen',
-  'fourteen',
-  'fifteen',
-  'sixteen',
-  'seventeen',
-  'eighteen',
-  'nineteen',
-  'twenty',
-];
-
 /** Fills the comment form the way a person does, solving the sum from its label. */
 export async function fillAnswer(
   page: Page,
@@ -75,8 +52,5 @@ export async function fillAnswer(
   await form.locator('#email').fill(fields.email);
   await form.locator('#body').fill(fields.body);
   const label = (await form.locator('label[for="captcha_answer"]').textContent()) ?? '';
-  const [, a, op, b] = /(\w+) ([+\-×]) (\w+) =/.exec(label) ?? [];
-  const value = (s = '') => (/^\d+$/.test(s) ? Number(s) : NUMBER_WORDS.indexOf(s));
-  const result = op === '+' ? value(a) + value(b) : op === '-' ? value(a) - value(b) : value(a) * value(b);
-  await form.locator('#captcha_answer').fill(String(result));
+  await form.locator('#captcha_answer').fill(String(solveCaptchaLabel(label)));
 }
