@@ -9,6 +9,9 @@ export default defineConfig({
     // migrated template on the server), so files run in parallel.
     pool: 'forks',
     fileParallelism: true,
+    // Most of a test's time is spent waiting on the database or a socket, so more
+    // workers than cores keeps both cores busy.
+    maxWorkers: 3,
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { connectDatabase } from '../../src/db/connect.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
+import { usingServer } from '../support/database.js';
 
 const run = promisify(execFile);
 const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
@@ -21,7 +22,8 @@ function moderator(args: string[], env: Record<string, string>) {
   );
 }
 
-describe('npm run moderator', () => {
+// The command on an embedded database: the embedded pass runs it (each call starts PGlite).
+describe.runIf(!usingServer())('npm run moderator', () => {
   it('migrates a new embedded database, then adds and lists moderators', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'oq-moderator-'));
     const env = { DATA_DIR: dataDir, MODERATOR_PASSWORD: 'a long enough password' };
