@@ -6,6 +6,8 @@ import express, { type Router } from 'express';
 /** A year: a hashed name changes whenever the file does, so it can be cached forever. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const HASHED = /^(.+)\.([0-9a-f]{10})(\.(?:css|js|svg|map))$/;
+/** What public/ holds: stylesheets, built scripts, the icon. */
+const STATIC_PATH = /^\/(?:css|js)\/|^\/favicon\.svg$/;
 
 export interface Assets {
   /** '/css/site.css' → '/css/site.1a2b3c4d5e.css' (the path itself for a file it does not know). */
@@ -40,7 +42,9 @@ export function createAssets(publicDir: string, hashedFiles: readonly string[]):
     res.set('Cache-Control', IMMUTABLE);
     res.sendFile(plain.slice(1), { root: publicDir, dotfiles: 'deny', cacheControl: false });
   });
-  router.use(express.static(publicDir, { index: false, maxAge: '1h', dotfiles: 'deny', redirect: false }));
+  // Only paths that can be files reach the file system: a page request costs no stat().
+  const serveFile = express.static(publicDir, { index: false, maxAge: '1h', dotfiles: 'deny', redirect: false });
+  router.use((req, res, next) => (STATIC_PATH.test(req.path) ? serveFile(req, res, next) : next()));
 
   return {
     url(publicPath) {
