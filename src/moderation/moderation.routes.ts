@@ -153,7 +153,11 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
   router.post('/mod/comments/:id/reply', async (req, res) => {
     const body = parseReplyBody(req.body ?? {});
     if (typeof body !== 'string') throw new AppError(422, 'invalid', body.error, { body: body.error });
-    const reply = await comments.postModeratorReply(commentId(req), body, signedInModerator(res));
+    const id = commentId(req);
+    const moderator = signedInModerator(res);
+    // WordPress's "Approve and reply": answering a held comment publishes it first.
+    if ((await moderation.findForEdit(id)).status === 'pending') await moderation.moderate(id, 'approve', moderator);
+    const reply = await comments.postModeratorReply(id, body, moderator);
     respond(req, res, { id: reply.id, status: reply.status }, `Your reply (comment ${reply.id}) is published.`);
   });
 

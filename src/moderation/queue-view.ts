@@ -77,7 +77,8 @@ export function queueRowView(row: QueueRow & { reports: { reason: string; note: 
         danger: action === 'delete',
       })),
     ],
-    canReply: row.status === 'approved',
+    // Replying to a held comment approves it first, as WordPress's "Approve and reply".
+    canReply: row.status === 'approved' || row.status === 'pending',
     highlight:
       row.status === 'approved' ? { on: row.highlighted, action: row.highlighted ? 'unhighlight' : 'highlight' } : null,
     reports: row.reports.map((report) => ({ reason: report.reason, note: report.note })),

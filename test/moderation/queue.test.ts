@@ -233,12 +233,24 @@ describe('moderation actions', () => {
     expect(bad.text).toContain('kept</textarea>');
   });
 
+  it('reply to a held comment approves it first, as WordPress does', async () => {
+    const parent = await held();
+    const res = await mod.browser
+      .post(`/mod/comments/${parent}/reply`)
+      .type('form')
+      .send({ _csrf: mod.csrf, body: 'Approved, and a reply.' });
+    expect(res.status).toBe(303);
+    const stored = await forum.db
+      .selectFrom('comments')
+      .select('status')
+      .where('id', '=', parent)
+      .executeTakeFirstOrThrow();
+    expect(stored.status).toBe('approved');
+    expect((await logFor(parent)).map((entry: { action: string }) => entry.action)).toContain('approve');
+  });
+
   it('reply: posts as the moderator, approved, badged on the thread, and logged', async () => {
     const parent = await held();
-    expect(
-      (await mod.browser.post(`/mod/comments/${parent}/reply`).type('form').send({ _csrf: mod.csrf, body: 'x' }))
-        .status,
-    ).toBe(409);
     await act(parent, 'approve').expect(303);
     const events = recordEvents(['comment.created']);
     const res = await mod.browser
