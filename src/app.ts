@@ -30,11 +30,10 @@ import { createModeratorAccounts, type ModeratorAccounts } from './moderators/mo
 import { signInRoutes } from './moderators/sign-in.routes.js';
 import { createSignIn } from './moderators/sign-in.service.js';
 import { PUBLIC_DIR } from './paths.js';
-import { PageCache } from './questions/page-cache.js';
-import { ALL_POSTS, questionRoutes } from './questions/question.routes.js';
-import { createQuestionLookup } from './questions/question-lookup.js';
+import { createPageCaches } from './questions/page-caches.js';
+import { questionRoutes } from './questions/question.routes.js';
 import { createQuestionModeration } from './questions/question-moderation.service.js';
-import { createThreadPage, type ThreadSection } from './questions/thread-page.js';
+import { createThreadPage } from './questions/thread-page.js';
 import { sessionMiddleware } from './sessions/session.js';
 import { loadTemplates, type Templates } from './views/templates.js';
 
@@ -72,26 +71,7 @@ export function createApp(deps: AppDeps): Forum {
   const comments = createCommentService({ db, settings, secret: config.sessionSecret, events, bans });
   const servedOverTls = config.publicUrl.startsWith('https://');
   const csrf = createCsrf(config.sessionSecret, servedOverTls);
-  // Rendered thread pages, dropped when their question changes (here, or on another
-  // process: live/ relays the change). 2,000 pages of 50 threads fit in a few hundred MB at most.
-  const threadCache = new PageCache<ThreadSection>(2_000, 60_000);
-  const postPages = new PageCache<{ html: string; etag: string }>(100, 60_000);
-  const questionLookup = createQuestionLookup(db, 60_000);
-  const invalidateQuestion = (questionId: number) => {
-    questionLookup.forget(questionId);
-    threadCache.invalidate(questionId);
-    postPages.invalidate(ALL_POSTS);
-  };
-  events.on('comment.created', ({ comment }) => {
-    if (comment.status === 'approved') invalidateQuestion(comment.questionId);
-  });
-  events.on('comment.moderated', ({ questionId }) => invalidateQuestion(questionId));
-  events.on('comment.updated', ({ comment }) => invalidateQuestion(comment.questionId));
-  events.on('comment.removed', ({ questionId }) => invalidateQuestion(questionId));
-  events.on('comment.reported', ({ questionId, hidden }) => {
-    if (hidden) invalidateQuestion(questionId);
-  });
-  events.on('question.updated', ({ question }) => invalidateQuestion(question.id));
+  const caches = createPageCaches(db, events);
   const renderThreadPage = createThreadPage({
     db,
     templates,
@@ -99,7 +79,7 @@ export function createApp(deps: AppDeps): Forum {
     settings,
     secret: config.sessionSecret,
     csrf,
-    cache: threadCache,
+    cache: caches.threads,
   });
 
   const app = express();
@@ -170,8 +150,8 @@ export function createApp(deps: AppDeps): Forum {
       secret: config.sessionSecret,
       limits,
       csrf,
-      postPages,
-      questions: questionLookup,
+      postPages: caches.posts,
+      questions: caches.questions,
     }),
   );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
@@ -189,5 +169,14 @@ export function createApp(deps: AppDeps): Forum {
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));
-  return { app, templates, comments, settings, limits, invalidateQuestion, sessions, accounts };
+  return {
+    app,
+    templates,
+    comments,
+    settings,
+    limits,
+    invalidateQuestion: caches.invalidateQuestion,
+    sessions,
+    accounts,
+  };
 }

@@ -133,11 +133,16 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     // Every client event passes the connection's own limit, then the address's limit
     // shared by every process; a flood is refused, not served.
     const address = clientAddress(socket.request);
+    // The shared limit is asynchronous; chaining keeps a connection's events in the order
+    // they were sent (a follow and an unfollow must not swap).
+    let inOrder = Promise.resolve();
     socket.use((_packet, next) => {
       if (!bucket.take()) return refuse('rate_limited');
-      limits.consume('liveEventsPerIp', address).then(
-        () => next(),
-        (error) => refuse(error instanceof AppError && error.status === 429 ? 'rate_limited' : 'unavailable'),
+      inOrder = inOrder.then(() =>
+        limits.consume('liveEventsPerIp', address).then(
+          () => next(),
+          (error) => refuse(error instanceof AppError && error.status === 429 ? 'rate_limited' : 'unavailable'),
+        ),
       );
     });
 

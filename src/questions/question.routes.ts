@@ -14,6 +14,7 @@ import { renderPostBody } from '../posts/post-view.js';
 import { longDate } from '../views/helpers/long-date.js';
 import type { Templates } from '../views/templates.js';
 import type { PageCache } from './page-cache.js';
+import { ALL_POSTS } from './page-caches.js';
 import { type Question, questionPath, toQuestion } from './question.js';
 import { findQuestionBySlug, listQuestionsWithCounts } from './question.repository.js';
 import type { QuestionLookup } from './question-lookup.js';
@@ -32,9 +33,6 @@ export interface QuestionRoutesDeps {
   postPages: PageCache<{ html: string; etag: string }>;
   questions: QuestionLookup;
 }
-
-/** Post pages are one group: any change to any answer count empties it. */
-export const ALL_POSTS = 0;
 
 const threadQuery = z.object({
   page: z

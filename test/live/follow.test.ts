@@ -122,6 +122,7 @@ describe('refusing bad clients', () => {
     const reply = await follow(socket, 'no-such-question');
     expect(reply.error).toBe('There is no question with that slug.');
     await pause(200);
+    // In the order sent, though each passes the shared (asynchronous) rate limit first.
     expect(errors).toEqual([...Array(7).fill('invalid'), 'not_found']);
     expect(socket.connected).toBe(true);
     expect((await follow(socket, slug)).data).toEqual({ slug, following: true });
