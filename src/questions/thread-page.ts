@@ -28,7 +28,8 @@ export interface ThreadPageDeps {
 }
 
 export interface ThreadSection {
-  html: string;
+  /** The rendered comments, encoded once: every page view sends these same bytes. */
+  html: Buffer;
   comments: Comment[];
   answerCount: number;
   latestId: number;
@@ -43,6 +44,8 @@ export interface FormState {
 }
 
 export const LIVE_SCRIPT = '/js/live.js';
+/** Where the kept thread goes in the rendered page (nothing a person can type: `<` is escaped). */
+const THREAD_SLOT = '<!--oq:thread-->';
 
 /** Field order for the error summary: the order they appear on the page. */
 const SUMMARY_ORDER = ['form', 'parent_id', 'author', 'email', 'url', 'body', 'captcha_answer'];
@@ -71,7 +74,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
     const tree = threadView(thread.comments, { slug: question.slug, maxDepth, ownIds: thread.ownIds });
     const path = questionPath(question.slug);
     return {
-      html: tree.map((node) => templates.partial('comment', node)).join('\n'),
+      html: Buffer.from(tree.map((node) => templates.partial('comment', node)).join('\n')),
       comments: thread.comments,
       answerCount: thread.answerCount,
       latestId: thread.latestId,
@@ -115,45 +118,55 @@ export function createThreadPage(deps: ThreadPageDeps) {
     const captcha = issueToken(secret, question.id, { ttlMs: settings.captchaTtlMinutes * 60_000 });
     const path = questionPath(question.slug);
 
-    res.status(options.status ?? 200).type('html');
-    res.send(
-      templates.page('question', {
-        title: question.wording,
-        scripts: [LIVE_SCRIPT],
-        latestId: section.latestId,
-        isLastPage: pageNumber === section.pageCount,
-        question: {
-          ...question,
-          passageHtml: renderPassage(question.passage, question.quote),
-          url: path,
+    const page = templates.page('question', {
+      title: question.wording,
+      scripts: [LIVE_SCRIPT],
+      latestId: section.latestId,
+      isLastPage: pageNumber === section.pageCount,
+      question: {
+        ...question,
+        passageHtml: renderPassage(question.passage, question.quote),
+        url: path,
+      },
+      post: section.post,
+      answerCount: section.answerCount,
+      highlights: section.highlights,
+      closed: question.closed ? { message: messages.questionClosed, typed: options.form?.values.body ?? '' } : null,
+      threadHtml: section.html.length > 0 ? THREAD_SLOT : '',
+      pagination: paginationView(path, pageNumber, section.pageCount),
+      form: {
+        action: `${path}/comments`,
+        values: { ...values, parent_id: replyTo ? String(replyTo.id) : (values.parent_id ?? '') },
+        errors,
+        errorList: SUMMARY_ORDER.filter((field) => errors[field]).map((field) => ({
+          field: field === 'form' ? 'author' : field,
+          message: errors[field],
+        })),
+        hasErrors: Object.keys(errors).length > 0,
+        replyTo: replyTo ? { id: replyTo.id, author: replyTo.author } : null,
+        cancelReplyUrl: `${path}#respond`,
+        // The label is ours alone (digits, number words, + - ×), so it is emitted unescaped.
+        captcha: {
+          label: settings.captchaEnabled ? describeChallenge(captcha.claims.challenge) : null,
+          token: captcha.token,
         },
-        post: section.post,
-        answerCount: section.answerCount,
-        highlights: section.highlights,
-        closed: question.closed ? { message: messages.questionClosed, typed: options.form?.values.body ?? '' } : null,
-        threadHtml: section.html,
-        pagination: paginationView(path, pageNumber, section.pageCount),
-        form: {
-          action: `${path}/comments`,
-          values: { ...values, parent_id: replyTo ? String(replyTo.id) : (values.parent_id ?? '') },
-          errors,
-          errorList: SUMMARY_ORDER.filter((field) => errors[field]).map((field) => ({
-            field: field === 'form' ? 'author' : field,
-            message: errors[field],
-          })),
-          hasErrors: Object.keys(errors).length > 0,
-          replyTo: replyTo ? { id: replyTo.id, author: replyTo.author } : null,
-          cancelReplyUrl: `${path}#respond`,
-          // The label is ours alone (digits, number words, + - ×), so it is emitted unescaped.
-          captcha: {
-            label: settings.captchaEnabled ? describeChallenge(captcha.claims.challenge) : null,
-            token: captcha.token,
-          },
-          csrfToken: csrf.token(req, res),
-          bodyLimit: BODY_LIMIT.toLocaleString('en-GB'),
-        },
-      }),
-    );
+        csrfToken: csrf.token(req, res),
+        bodyLimit: BODY_LIMIT.toLocaleString('en-GB'),
+      },
+    });
+    // The page around the thread is per reader (tokens, form); the thread's bytes are
+    // shared, so they are sent as they are kept rather than copied into a new string.
+    const slot = page.indexOf(THREAD_SLOT);
+    const parts =
+      slot < 0
+        ? [Buffer.from(page)]
+        : [Buffer.from(page.slice(0, slot)), section.html, Buffer.from(page.slice(slot + THREAD_SLOT.length))];
+    res
+      .status(options.status ?? 200)
+      .type('html')
+      .set('Content-Length', String(parts.reduce((total, part) => total + part.length, 0)));
+    for (const part of parts.slice(0, -1)) res.write(part);
+    res.end(parts.at(-1));
   };
 }
 
