@@ -84,25 +84,16 @@ function countColumns(db: DB, questionId: number) {
   ];
 }
 
-/** Ids of the comments this browser wrote on a question, to mark them as the reader's. */
-export async function listVisitorCommentIds(db: DB, questionId: number, visitorId: string): Promise<number[]> {
-  const rows = await db
-    .selectFrom('comments')
-    .select('id')
-    .where('visitor_id', '=', visitorId)
-    .where('question_id', '=', questionId)
-    .execute();
-  return rows.map((row) => row.id);
-}
-
-/** A browser's own held comments on a question: shown to it alone. */
-export function listVisitorPending(db: DB, questionId: number, visitorId: string): Promise<PublicCommentRow[]> {
+/**
+ * Every comment this browser wrote on a question, in display order: its own are marked
+ * as the reader's, and its held ones are shown to it alone.
+ */
+export function listVisitorComments(db: DB, questionId: number, visitorId: string): Promise<PublicCommentRow[]> {
   return db
     .selectFrom('comments')
     .select(PUBLIC_COLUMNS)
-    .where('question_id', '=', questionId)
     .where('visitor_id', '=', visitorId)
-    .where('status', '=', 'pending')
+    .where('question_id', '=', questionId)
     .orderBy('path')
     .execute();
 }

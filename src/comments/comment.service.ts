@@ -21,8 +21,7 @@ import {
   listApprovedAfter,
   listHighlighted,
   listThreadPage,
-  listVisitorCommentIds,
-  listVisitorPending,
+  listVisitorComments,
   newestCommentAt,
   nextCommentId,
 } from './comment.repository.js';
@@ -243,19 +242,20 @@ export function createCommentService(deps: CommentServiceDeps) {
       offset: (pageNumber - 1) * perPage,
     });
     const pageCount = Math.max(1, Math.ceil(rootCount / perPage));
-    let thread = rows;
-    if (visitorId) {
-      const held = await listVisitorPending(db, question.id, visitorId);
-      const roots = new Set(rows.filter((row) => row.parent_id === null).map((row) => row.id));
-      // Held replies show in their thread; held new answers where new answers go: the last page.
-      const onThisPage = held.filter((row) => (roots.has(row.root_id) ? true : pageNumber === pageCount));
-      if (onThisPage.length > 0) {
-        thread = [...rows, ...onThisPage].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      }
-    }
-    const comments = thread.map(toComment);
-    const ownIds = visitorId ? new Set(await listVisitorCommentIds(db, question.id, visitorId)) : new Set<number>();
-    return { comments, ownIds, rootCount, answerCount, latestId, pageCount };
+    const own = visitorId ? await listVisitorComments(db, question.id, visitorId) : [];
+    const roots = new Set(rows.filter((row) => row.parent_id === null).map((row) => row.id));
+    // Held replies show in their thread; held new answers where new answers go: the last page.
+    const held = own.filter((row) => row.status === 'pending' && (roots.has(row.root_id) || pageNumber === pageCount));
+    const thread =
+      held.length === 0 ? rows : [...rows, ...held].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return {
+      comments: thread.map(toComment),
+      ownIds: new Set(own.map((row) => row.id)),
+      rootCount,
+      answerCount,
+      latestId,
+      pageCount,
+    };
   }
 
   async function listHighlights(question: Question): Promise<Comment[]> {

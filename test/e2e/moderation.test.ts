@@ -1,11 +1,10 @@
 import type { Browser } from 'playwright-core';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModeratorAccounts } from '../../src/moderators/moderator.service.js';
 import type { RunningForum } from '../../src/server.js';
 import { answer, commentIdFrom } from '../support/form.js';
 import { startLiveForum } from '../support/live.js';
-import { MODERATOR_PASSWORD } from '../support/moderators.js';
+import { addModerator, listening } from '../support/moderators.js';
 import { launchChromium, screenshot, watchForTrouble } from './browser.js';
 
 let forum: RunningForum;
@@ -22,20 +21,13 @@ afterAll(async () => {
 describe('moderating in the browser', () => {
   it('shows a held comment in the queue live; approving it with the keyboard puts it in place on a follower’s page', async () => {
     const slug = 'do-the-military-need-to-comply';
-    const email = 'queue-mod@example.org';
-    await createModeratorAccounts(forum.database.db).addModerator({
-      email,
-      name: 'Queue Mod',
-      role: 'moderator',
-      password: MODERATOR_PASSWORD,
-    });
-
+    const account = await addModerator(listening(forum), 'moderator', 'Queue Mod');
     const moderator = await browser.newPage();
     const reader = await browser.newPage();
     const trouble = [...watchForTrouble(moderator), ...watchForTrouble(reader)];
     await moderator.goto(`${forum.url}/login`);
-    await moderator.fill('#email', email);
-    await moderator.fill('#password', MODERATOR_PASSWORD);
+    await moderator.fill('#email', account.email);
+    await moderator.fill('#password', account.password);
     await Promise.all([moderator.waitForURL(/\/mod/), moderator.click('form button[type="submit"]')]);
     await screenshot(moderator, 'mod-1-empty-queue');
 

@@ -1,11 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModeratorAccounts } from '../../src/moderators/moderator.service.js';
 import type { RunningForum } from '../../src/server.js';
 import { solveCaptchaLabel } from '../support/form.js';
 import { startLiveForum } from '../support/live.js';
-import { csrfFrom, MODERATOR_PASSWORD } from '../support/moderators.js';
+import { listening, signIn } from '../support/moderators.js';
 import { launchChromium, screenshot, watchForTrouble } from './browser.js';
 import { allowedMarkup, xssPayloads } from './xss-payloads.js';
 
@@ -135,16 +134,7 @@ describe('the XSS corpus in a real browser', () => {
   }, 300_000);
 
   it('runs none of them as moderator edits, on the thread and in every page of the queue', async () => {
-    const email = 'xss-mod@example.org';
-    await createModeratorAccounts(forum.database.db).addModerator({
-      email,
-      name: 'Xss Mod',
-      role: 'admin',
-      password: MODERATOR_PASSWORD,
-    });
-    const agent = supertest.agent(forum.url);
-    await agent.post('/login').type('form').send({ email, password: MODERATOR_PASSWORD }).expect(303);
-    const csrf = csrfFrom((await agent.get('/mod')).text);
+    const { browser: agent, csrf, moderator } = await signIn(listening(forum), 'admin');
     let edited = 0;
     for (const [index, id] of bodyCommentIds.entries()) {
       const payload = xssPayloads[index % xssPayloads.length] as string;
@@ -167,8 +157,8 @@ describe('the XSS corpus in a real browser', () => {
     const context = await browser.newContext();
     const login = await context.newPage();
     await login.goto(`${forum.url}/login`);
-    await login.fill('#email', email);
-    await login.fill('#password', MODERATOR_PASSWORD);
+    await login.fill('#email', moderator.email);
+    await login.fill('#password', moderator.password);
     await Promise.all([login.waitForURL(/\/mod/), login.click('form button[type="submit"]')]);
     await login.close();
     for (let pageNumber = 1; ; pageNumber += 1) {

@@ -2,11 +2,10 @@ import { io } from 'socket.io-client';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueChange } from '../../src/live/events.js';
-import { createModeratorAccounts } from '../../src/moderators/moderator.service.js';
 import type { RunningForum } from '../../src/server.js';
 import { answer, commentIdFrom } from '../support/form.js';
 import { type Follower, follow, follower, next, startLiveForum } from '../support/live.js';
-import { csrfFrom, MODERATOR_PASSWORD } from '../support/moderators.js';
+import { listening, signIn } from '../support/moderators.js';
 
 let forum: RunningForum;
 const sockets: { disconnect(): void }[] = [];
@@ -19,23 +18,6 @@ afterAll(async () => {
   for (const socket of sockets) socket.disconnect();
   await forum.stop();
 });
-
-/** A moderator signed in through /login: the session cookie and the queue's CSRF token. */
-async function signedIn(): Promise<{ cookie: string; csrf: string; agent: ReturnType<typeof supertest.agent> }> {
-  const email = `live-mod-${Date.now()}@example.org`;
-  await createModeratorAccounts(forum.database.db).addModerator({
-    email,
-    name: 'Mo Live',
-    role: 'moderator',
-    password: MODERATOR_PASSWORD,
-  });
-  const agent = supertest.agent(forum.url);
-  const login = await agent.post('/login').type('form').send({ email, password: MODERATOR_PASSWORD });
-  expect(login.status).toBe(303);
-  const cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
-  const page = await agent.get('/mod');
-  return { cookie, csrf: csrfFrom(page.text), agent };
-}
 
 function queueSocket(cookie?: string) {
   const socket = io(`${forum.url}/mod`, {
@@ -58,7 +40,7 @@ describe('the live moderation queue', () => {
   });
 
   it('tells signed-in moderators about held comments and moderation, and followers see approvals and removals', async () => {
-    const moderator = await signedIn();
+    const moderator = await signIn(listening(forum), 'moderator', 'Mo Live');
     const queue = queueSocket(moderator.cookie);
     await new Promise<void>((resolve) => queue.once('connect', () => resolve()));
     const reader: Follower = follower(forum);
@@ -71,7 +53,11 @@ describe('the live moderation queue', () => {
 
     const arrives = next(reader, 'comment:new', (c) => c.id === id);
     const moderated = new Promise<QueueChange>((resolve) => queue.once('queue:changed', resolve));
-    await moderator.agent.post(`/mod/comments/${id}/approve`).type('form').send({ _csrf: moderator.csrf }).expect(303);
+    await moderator.browser
+      .post(`/mod/comments/${id}/approve`)
+      .type('form')
+      .send({ _csrf: moderator.csrf })
+      .expect(303);
     expect((await arrives).html).toContain(`id="comment-${id}"`);
     expect(await moderated).toMatchObject({
       commentId: id,
@@ -82,7 +68,7 @@ describe('the live moderation queue', () => {
     });
 
     const removed = next(reader, 'comment:remove', (c) => c.id === id);
-    await moderator.agent.post(`/mod/comments/${id}/trash`).type('form').send({ _csrf: moderator.csrf }).expect(303);
+    await moderator.browser.post(`/mod/comments/${id}/trash`).type('form').send({ _csrf: moderator.csrf }).expect(303);
     expect(await removed).toEqual({ id, slug });
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForumEventMap } from '../../src/events.js';
 import { answer, commentIdFrom } from '../support/form.js';
-import { startTestForum, type TestForum } from '../support/forum.js';
+import { heldState, startTestForum, type TestForum } from '../support/forum.js';
 import { type SignedIn, signIn } from '../support/moderators.js';
 
 let forum: TestForum;
@@ -19,13 +19,7 @@ function report(browser = forum.browser(), id: number, fields: Record<string, st
   return browser.post(reportUrl(id)).type('form').send(fields);
 }
 
-async function stored(id: number) {
-  return forum.db
-    .selectFrom('comments')
-    .select(['status', 'held_by_rule'])
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
-}
+const stored = (id: number) => heldState(forum, id);
 
 describe('readers’ reports', () => {
   it('every comment on the thread has a Report link to a plain form', async () => {

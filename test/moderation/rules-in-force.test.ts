@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SettingsChange } from '../../src/moderation/settings.js';
 import { answer, commentIdFrom, readForm } from '../support/form.js';
-import { startTestForum, type TestForum } from '../support/forum.js';
+import { heldState, startTestForum, type TestForum } from '../support/forum.js';
 import { addModerator, signIn } from '../support/moderators.js';
 
 let forum: TestForum;
@@ -33,13 +33,7 @@ async function withSettings(change: SettingsChange, run: () => Promise<void>) {
   }
 }
 
-async function stored(id: number) {
-  return forum.db
-    .selectFrom('comments')
-    .select(['status', 'held_by_rule'])
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
-}
+const stored = (id: number) => heldState(forum, id);
 
 describe('rules in force', () => {
   it('approves an ordinary comment', async () => {

@@ -49,3 +49,12 @@ export async function startTestForum(environment: Partial<Environment> = {}) {
 }
 
 export type TestForum = Awaited<ReturnType<typeof startTestForum>>;
+
+/** A comment's status and the rule that held it, as the moderation tests check them. */
+export function heldState(forum: TestForum, id: number) {
+  return forum.db
+    .selectFrom('comments')
+    .select(['status', 'held_by_rule'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+}
