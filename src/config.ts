@@ -35,7 +35,7 @@ const environmentSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_THREAD_DEPTH: integer(5, 1, 20),
-  COMMENTS_PER_PAGE: integer(50, 1, 500),
+  COMMENTS_PER_PAGE: integer(100, 1, 500),
   CAPTCHA_MIN_SECONDS: integer(3, 0, 3600),
   CAPTCHA_TTL_MINUTES: integer(60, 1, 24 * 60),
   MODERATION_HOLD_ALL: flag('false'),

@@ -8,7 +8,7 @@ describe('loadConfig', () => {
       port: 3000,
       databaseUrl: undefined,
       trustProxy: false,
-      forum: { maxThreadDepth: 5, commentsPerPage: 50, captchaMinSeconds: 3, holdAll: false, linkLimit: 2 },
+      forum: { maxThreadDepth: 5, commentsPerPage: 100, captchaMinSeconds: 3, holdAll: false, linkLimit: 2 },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -18,6 +18,8 @@ export interface CommentView {
   createdExact: string;
   pending: boolean;
   mine: boolean;
+  /** Shown again at the top of a page that continues its conversation. */
+  earlier: boolean;
   byModerator: boolean;
   inReplyTo: { id: number; author: string | null } | null;
   replyUrl: string;
@@ -30,6 +32,8 @@ export interface ViewContext {
   maxDepth: number;
   /** Comments the reader wrote (from this browser). */
   ownIds?: ReadonlySet<number>;
+  /** Comments from an earlier page, shown again above the replies that continue them. */
+  earlierIds?: ReadonlySet<number>;
   /** Authors by id, to name the person a capped reply answered. */
   authors?: ReadonlyMap<number, string>;
   now?: Date;
@@ -64,6 +68,7 @@ export function commentView(comment: Comment, level: number, context: ViewContex
     createdExact: exactTime(comment.createdAt),
     pending: comment.status === 'pending',
     mine: context.ownIds?.has(comment.id) ?? false,
+    earlier: context.earlierIds?.has(comment.id) ?? false,
     byModerator: comment.byModerator,
     inReplyTo: answeredSomeoneElse
       ? { id: comment.inReplyToId as number, author: context.authors?.get(comment.inReplyToId as number) ?? null }

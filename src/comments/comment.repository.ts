@@ -24,61 +24,123 @@ export const PUBLIC_COLUMNS = [
 export type PublicCommentRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;
 
 export interface ThreadCounts {
-  /** Top-level approved comments: what pages are counted in. */
-  rootCount: number;
   answerCount: number;
   /** The newest approved id: where a live client's catch-up starts. */
   latestId: number;
 }
 
+export interface ThreadPageRows extends ThreadCounts {
+  /** The page's approved comments, in display order. */
+  rows: PublicCommentRow[];
+  /**
+   * The approved comments the page's first one sits under, when the page begins inside
+   * a conversation that started on an earlier page: shown again, so it reads in place.
+   */
+  earlier: PublicCommentRow[];
+  /** Where the next page begins (its first comment's path); null on the last page. */
+  nextPath: string | null;
+}
+
 /**
- * One page of a thread in one query: the page's top-level comments (oldest first)
- * with every approved reply under them, in display order, plus the counts for paging.
+ * One page of a thread in one query. A page is `limit` approved comments in display
+ * order (by materialised path) from `offset` on, whatever their depth, so a page's size
+ * is bounded however a thread grows. The query also returns the comment after the page
+ * (where the next one begins), the approved ancestors of the page's first comment, and
+ * the counts for paging.
  */
 export async function listThreadPage(
   db: DB,
   questionId: number,
   page: { limit: number; offset: number },
-): Promise<{ rows: PublicCommentRow[] } & ThreadCounts> {
-  const rows = await threadPageQuery(db, questionId, page).execute();
+): Promise<ThreadPageRows> {
+  const found = await threadPageQuery(db, questionId, page).execute();
   // Past the last page (or on an empty thread) the counts still matter, for paging.
-  const counts = rows[0] ?? (await db.selectNoFrom(() => countColumns(db, questionId)).executeTakeFirstOrThrow());
+  const counts = found[0] ?? (await db.selectNoFrom(() => countColumns(db, questionId)).executeTakeFirstOrThrow());
+  const inPage = found.filter((row) => !row.earlier).map(publicRow);
   return {
-    rows,
-    rootCount: counts.root_count ?? 0,
+    rows: inPage.slice(0, page.limit),
+    earlier: found.filter((row) => row.earlier).map(publicRow),
+    nextPath: inPage[page.limit]?.path ?? null,
     answerCount: counts.answer_count ?? 0,
     latestId: counts.latest_id ?? 0,
   };
 }
 
+function publicRow<T extends PublicCommentRow>(row: T): PublicCommentRow {
+  return Object.fromEntries(PUBLIC_COLUMNS.map((column) => [column, row[column]])) as PublicCommentRow;
+}
+
 /** listThreadPage's query, unexecuted, so that a test can check its plan. */
 export function threadPageQuery(db: DB, questionId: number, page: { limit: number; offset: number }) {
+  // Display order is (root_id, path), the order of the comments_thread index, so the
+  // page's start is found in the index and the page read from there on.
   return db
-    .with('roots', (w) =>
+    .with('start', (w) =>
       w
         .selectFrom('comments')
-        .select('id')
+        .select(['root_id', 'path'])
         .where('question_id', '=', questionId)
         .where('status', '=', 'approved')
-        .where('parent_id', 'is', null)
-        .orderBy('id')
-        .limit(page.limit)
+        .orderBy('root_id')
+        .orderBy('path')
+        .limit(1)
         .offset(page.offset),
     )
-    .selectFrom('comments as c')
-    .select(PUBLIC_COLUMNS.map((column) => `c.${column}` as const))
+    .with('slice', (w) =>
+      w
+        .selectFrom('comments as c')
+        .select(PUBLIC_COLUMNS.map((column) => `c.${column}` as const))
+        .select(sql<boolean>`false`.as('earlier'))
+        .where('c.question_id', '=', questionId)
+        .where('c.status', '=', 'approved')
+        // Compared with values (not joined), so that the index range starts there.
+        .where(sql`(c.root_id, c.path)`, '>=', sql`((select root_id from start), (select path from start))`)
+        .orderBy('c.root_id')
+        .orderBy('c.path')
+        // One more than the page: where the next page begins.
+        .limit(page.limit + 1),
+    )
+    .with('ancestors', (w) =>
+      w
+        .selectFrom(['comments as c', 'start'])
+        .select(PUBLIC_COLUMNS.map((column) => `c.${column}` as const))
+        .select(sql<boolean>`true`.as('earlier'))
+        .where('c.id', '=', sql<number>`any(string_to_array(start.path, '.')::int[])`)
+        .whereRef('c.path', '<', 'start.path')
+        .where('c.status', '=', 'approved'),
+    )
+    .selectFrom((eb) => eb.selectFrom('slice').selectAll().unionAll(eb.selectFrom('ancestors').selectAll()).as('t'))
+    .selectAll('t')
     .select(() => countColumns(db, questionId))
-    .where('c.question_id', '=', questionId)
-    .where('c.status', '=', 'approved')
-    .where('c.root_id', 'in', (eb) => eb.selectFrom('roots').select('roots.id'))
-    .orderBy('c.path');
+    .orderBy('t.path');
+}
+
+/**
+ * How many approved comments come before this place in the thread's display order:
+ * what tells which page a comment is on.
+ */
+export async function countApprovedBefore(
+  db: DB,
+  questionId: number,
+  place: { rootId: number; path: string },
+): Promise<number> {
+  return (await approvedBeforeQuery(db, questionId, place).executeTakeFirstOrThrow()).n;
+}
+
+/** countApprovedBefore's query, unexecuted, so that a test can check its plan. */
+export function approvedBeforeQuery(db: DB, questionId: number, place: { rootId: number; path: string }) {
+  return db
+    .selectFrom('comments')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('question_id', '=', questionId)
+    .where('status', '=', 'approved')
+    .where(sql`(root_id, path)`, '<', sql`(${place.rootId}, ${place.path})`);
 }
 
 function countColumns(db: DB, questionId: number) {
   const approved = () =>
     db.selectFrom('comments').where('question_id', '=', questionId).where('status', '=', 'approved');
   return [
-    approved().where('parent_id', 'is', null).select(sql<number>`count(*)::int`.as('n')).as('root_count'),
     approved().select(sql<number>`count(*)::int`.as('n')).as('answer_count'),
     approved().select(sql<number>`coalesce(max(id), 0)`.as('n')).as('latest_id'),
   ];

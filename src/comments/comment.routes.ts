@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import type { DB } from '../db/database.js';
-import { AppError } from '../http/app-error.js';
+import { AppError, notFound } from '../http/app-error.js';
 import { formBody, jsonBody } from '../http/body-parsers.js';
 import type { Csrf } from '../http/csrf.js';
 import { wantsJson } from '../http/error-handler.js';
-import { ensureVisitorId, rememberCommenter } from '../http/visitor.js';
+import { ensureVisitorId, rememberCommenter, visitorIdOf } from '../http/visitor.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { messages } from '../messages.js';
 import type { SettingsSource } from '../moderation/settings.service.js';
-import { questionPath } from '../questions/question.js';
+import { commentOnPage } from '../questions/question.js';
 import { questionBySlug } from '../questions/question.routes.js';
 import type { RenderThreadPage } from '../questions/thread-page.js';
 import type { Templates } from '../views/templates.js';
@@ -54,6 +54,9 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
         visitorId,
       });
       rememberCommenter(req, res, { author: form.draft.author, email: form.draft.email, url: form.draft.url ?? '' });
+      // Straight to the comment, on the page of the thread it is on (held ones too: their
+      // author sees them there, awaiting moderation).
+      const shownAt = commentOnPage(question.slug, comment.id, await comments.pageOf(comment));
       if (json) {
         const { maxThreadDepth } = await settings.current();
         const body = commentJson(comment, templates, {
@@ -63,13 +66,10 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
         });
         // A spammer is not told their comment went to spam: to them it is awaiting moderation.
         if (body.status === 'spam') body.status = 'pending';
-        res
-          .status(201)
-          .location(`${questionPath(question.slug)}#comment-${comment.id}`)
-          .json(body);
+        res.status(201).location(shownAt).json(body);
         return;
       }
-      res.redirect(303, `${questionPath(question.slug)}#comment-${comment.id}`);
+      res.redirect(303, shownAt);
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500 || json) throw error;
       // The form comes back with everything typed and a message at each bad field.
@@ -82,6 +82,15 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
         },
       });
     }
+  });
+
+  // A comment's lasting address: to the page it is on now, which changes as the thread grows.
+  router.get('/questions/:slug/comments/:id', async (req, res) => {
+    const question = await questionBySlug(db, req.params.slug);
+    const id = /^[1-9]\d{0,9}$/.test(req.params.id) ? Number(req.params.id) : undefined;
+    const comment = id === undefined ? undefined : await comments.findVisible(question, id, visitorIdOf(req));
+    if (!comment) throw notFound(messages.commentNotFound);
+    res.redirect(302, commentOnPage(question.slug, comment.id, await comments.pageOf(comment)));
   });
 
   router.get('/api/questions/:slug/comments', async (req, res) => {

@@ -14,6 +14,7 @@ import type { Question } from '../questions/question.js';
 import { findQuestionById } from '../questions/question.repository.js';
 import { type Comment, toComment } from './comment.js';
 import {
+  countApprovedBefore,
   findComment,
   hasApprovedCommentFrom,
   hasDuplicateComment,
@@ -234,28 +235,52 @@ export function createCommentService(deps: CommentServiceDeps) {
     return answered;
   }
 
-  /** One page of a thread, plus the reader's own held comments that belong on it. */
+  /**
+   * One page of a thread, plus the reader's own held comments that belong on it. A page
+   * holds the setting's number of comments, replies included; one that begins inside a
+   * conversation also has that conversation's earlier comments, marked `earlierIds`.
+   */
   async function listThread(question: Question, pageNumber: number, visitorId: string | undefined) {
     const perPage = (await deps.settings.current()).commentsPerPage;
-    const { rows, rootCount, answerCount, latestId } = await listThreadPage(db, question.id, {
+    const { rows, earlier, nextPath, answerCount, latestId } = await listThreadPage(db, question.id, {
       limit: perPage,
       offset: (pageNumber - 1) * perPage,
     });
-    const pageCount = Math.max(1, Math.ceil(rootCount / perPage));
+    const pageCount = Math.max(1, Math.ceil(answerCount / perPage));
     const own = visitorId ? await listVisitorComments(db, question.id, visitorId) : [];
-    const roots = new Set(rows.filter((row) => row.parent_id === null).map((row) => row.id));
-    // Held replies show in their thread; held new answers where new answers go: the last page.
-    const held = own.filter((row) => row.status === 'pending' && (roots.has(row.root_id) || pageNumber === pageCount));
-    const thread =
-      held.length === 0 ? rows : [...rows, ...held].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // A held comment shows where it will sit once approved: on the page whose span of the
+    // thread holds its place (a new answer's place is the end: the last page).
+    const from = pageNumber === 1 ? '' : (rows[0]?.path ?? '');
+    const held = own.filter(
+      (row) => row.status === 'pending' && row.path >= from && (nextPath === null || row.path < nextPath),
+    );
+    const thread = [...earlier, ...rows, ...held].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return {
       comments: thread.map(toComment),
+      earlierIds: new Set(earlier.map((row) => row.id)),
       ownIds: new Set(own.map((row) => row.id)),
-      rootCount,
       answerCount,
       latestId,
       pageCount,
     };
+  }
+
+  /**
+   * The page of the thread a comment is on; for a held one, the page it shows on to its
+   * author (and will be on once approved, if the thread stays as it is).
+   */
+  async function pageOf(comment: Pick<Comment, 'questionId' | 'rootId' | 'path' | 'status'>): Promise<number> {
+    const perPage = (await deps.settings.current()).commentsPerPage;
+    const before = await countApprovedBefore(db, comment.questionId, comment);
+    return comment.status === 'approved' ? Math.floor(before / perPage) + 1 : Math.max(1, Math.ceil(before / perPage));
+  }
+
+  /** A comment of this question that this visitor may see: approved, or their own held one. */
+  async function findVisible(question: Question, id: number, visitorId: string | undefined) {
+    const found = await findComment(db, id);
+    if (!found || found.question_id !== question.id) return undefined;
+    const visible = found.status === 'approved' || (found.status === 'pending' && found.visitor_id === visitorId);
+    return visible ? toComment(found) : undefined;
   }
 
   async function listHighlights(question: Question): Promise<Comment[]> {
@@ -266,7 +291,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     return (await listApprovedAfter(db, question.id, afterId, limit)).map(toComment);
   }
 
-  return { postComment, postModeratorReply, listThread, listHighlights, listSince };
+  return { postComment, postModeratorReply, listThread, pageOf, findVisible, listHighlights, listSince };
 }
 
 export type CommentService = ReturnType<typeof createCommentService>;

@@ -9,6 +9,8 @@ export interface Comment {
   inReplyToId: number | null;
   rootId: number;
   depth: number;
+  /** The ids from the root down, zero-padded: sorting by it gives display order. */
+  path: string;
   status: CommentStatus;
   author: string;
   url: string | null;
@@ -28,6 +30,7 @@ export function toComment(row: PublicCommentRow): Comment {
     inReplyToId: row.in_reply_to_id,
     rootId: row.root_id,
     depth: row.depth,
+    path: row.path,
     status: row.status,
     author: row.author,
     url: row.url,

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { DB } from '../db/database.js';
-import { questionPath } from '../questions/question.js';
+import { commentPath } from '../questions/question.js';
 import type { Templates } from '../views/templates.js';
 import { listLatestApproved } from './comment.repository.js';
 
@@ -13,7 +13,7 @@ export function feedRoutes(db: DB, templates: Templates, publicUrl: string): Rou
     const rows = await listLatestApproved(db, FEED_SIZE);
     const items = rows.map((row) => ({
       title: `${row.author} on “${row.wording}”`,
-      link: `${publicUrl}${questionPath(row.slug)}#comment-${row.id}`,
+      link: `${publicUrl}${commentPath(row.slug, row.id)}`,
       guid: `${publicUrl}/comments/${row.id}`,
       date: new Date(row.created_at).toUTCString(),
       html: row.body_html,

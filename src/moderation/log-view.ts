@@ -1,4 +1,4 @@
-import { questionPath } from '../questions/question.js';
+import { commentPath, questionPath } from '../questions/question.js';
 import { exactTime } from '../views/helpers/exact-time.js';
 import { relativeTime } from '../views/helpers/relative-time.js';
 import type { LogRow } from './moderation-log.repository.js';
@@ -37,7 +37,9 @@ export function logEntryView(row: LogRow, now = new Date()) {
     action: row.action,
     commentId: row.comment_id,
     questionUrl: row.question_slug
-      ? `${questionPath(row.question_slug)}${row.comment_id ? `#comment-${row.comment_id}` : ''}`
+      ? row.comment_id
+        ? commentPath(row.question_slug, row.comment_id)
+        : questionPath(row.question_slug)
       : null,
     from: row.from_status,
     to: row.to_status,

@@ -1,4 +1,4 @@
-import { questionPath } from '../questions/question.js';
+import { commentPath, questionPath } from '../questions/question.js';
 import { exactTime } from '../views/helpers/exact-time.js';
 import { relativeTime } from '../views/helpers/relative-time.js';
 import type { QueueRow, QueueTab } from './moderation.repository.js';
@@ -60,7 +60,7 @@ export function queueRowView(row: QueueRow & { reports: { reason: string; note: 
     createdExact: exactTime(created),
     heldBy: row.held_by_rule ? (RULE_LABELS[row.held_by_rule as keyof typeof RULE_LABELS] ?? row.held_by_rule) : null,
     question: { wording: row.question_wording, url: questionPath(row.question_slug) },
-    permalink: row.status === 'approved' ? `${questionPath(row.question_slug)}#comment-${row.id}` : null,
+    permalink: row.status === 'approved' ? commentPath(row.question_slug, row.id) : null,
     parent:
       row.in_reply_to_id === null
         ? null

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../http/app-error.js';
 import { formBody } from '../http/body-parsers.js';
 import { ensureVisitorId } from '../http/visitor.js';
 import { messages } from '../messages.js';
-import { type Question, questionPath } from '../questions/question.js';
+import { commentPath, type Question, questionPath } from '../questions/question.js';
 import { questionBySlug } from '../questions/question.routes.js';
 import type { Templates } from '../views/templates.js';
 import { excerpt } from './queue-view.js';
@@ -50,7 +50,7 @@ export function reportRoutes(deps: { db: DB; templates: Templates; reports: Repo
             id: comment.id,
             author: comment.author,
             excerpt: excerpt(comment.body_html, 300),
-            url: `${questionPath(question.slug)}#comment-${comment.id}`,
+            url: commentPath(question.slug, comment.id),
           },
           action: `${questionPath(question.slug)}/comments/${comment.id}/report`,
           reasons: REASONS.map((reason) => ({ ...reason, checked: reason.value === form.values.reason })),

@@ -35,3 +35,16 @@ export function toQuestion(row: QuestionRow | QuestionWithCount): Question {
 export function questionPath(slug: string): string {
   return `/questions/${encodeURIComponent(slug)}`;
 }
+
+/**
+ * A comment's lasting address: it answers with a redirect to the page of the thread the
+ * comment is on now (pages shift as a thread grows, so `?page=N#comment-<id>` does not last).
+ */
+export function commentPath(slug: string, id: number): string {
+  return `${questionPath(slug)}/comments/${id}`;
+}
+
+/** Where a comment is shown: its page of the thread (page 1 has no `?page`), at the comment. */
+export function commentOnPage(slug: string, id: number, page: number): string {
+  return `${questionPath(slug)}${page > 1 ? `?page=${page}` : ''}#comment-${id}`;
+}

@@ -15,7 +15,7 @@ import { findPostById } from '../posts/post.repository.js';
 import { renderPassage } from '../posts/post-view.js';
 import type { Templates } from '../views/templates.js';
 import type { PageCache } from './page-cache.js';
-import { type Question, questionPath } from './question.js';
+import { commentPath, type Question, questionPath } from './question.js';
 
 export interface ThreadPageDeps {
   db: DB;
@@ -34,6 +34,8 @@ export interface ThreadSection {
   answerCount: number;
   latestId: number;
   pageCount: number;
+  /** The page begins inside a conversation from the page before (shown again, marked). */
+  continues: boolean;
   post: { title: string; url: string } | null;
   highlights: { id: number; author: string; html: string; byModerator: boolean; url: string }[];
 }
@@ -71,23 +73,34 @@ export function createThreadPage(deps: ThreadPageDeps) {
       comments.listHighlights(question),
     ]);
     if (pageNumber > thread.pageCount) throw notFound(messages.pageNotFound);
-    const tree = threadView(thread.comments, { slug: question.slug, maxDepth, ownIds: thread.ownIds });
-    const path = questionPath(question.slug);
+    const tree = threadView(thread.comments, {
+      slug: question.slug,
+      maxDepth,
+      ownIds: thread.ownIds,
+      earlierIds: thread.earlierIds,
+    });
     return {
       html: Buffer.from(tree.map((node) => templates.partial('comment', node)).join('\n')),
       comments: thread.comments,
       answerCount: thread.answerCount,
       latestId: thread.latestId,
       pageCount: thread.pageCount,
+      continues: thread.earlierIds.size > 0,
       post: post ? { title: post.title, url: `/posts/${post.slug}` } : null,
       highlights: highlights.map((comment) => ({
         id: comment.id,
         author: comment.author,
         html: comment.html,
         byModerator: comment.byModerator,
-        url: `${path}#comment-${comment.id}`,
+        url: commentPath(question.slug, comment.id),
       })),
     };
+  }
+
+  /** The page holding the comment a reader is replying to (page 1 if they may not see it). */
+  async function pageHolding(question: Question, commentId: number, req: Request): Promise<number> {
+    const comment = await comments.findVisible(question, commentId, visitorIdOf(req));
+    return comment ? comments.pageOf(comment) : 1;
   }
 
   return async function renderThreadPage(
@@ -96,9 +109,10 @@ export function createThreadPage(deps: ThreadPageDeps) {
     question: Question,
     options: { status?: number; form?: FormState; pageNumber?: number; replyToId?: number } = {},
   ): Promise<void> {
-    const pageNumber = options.pageNumber ?? 1;
     const settings = await deps.settings.current();
     const remembered = commenterOf(req);
+    const replyToId = options.replyToId ?? numberOrUndefined(options.form?.values.parent_id);
+    const pageNumber = options.pageNumber ?? (replyToId ? await pageHolding(question, replyToId, req) : 1);
     // Only someone who has commented has comments of their own to mark or to see held;
     // everyone else reads the same page, kept rendered until the thread changes.
     const maxDepth = settings.maxThreadDepth;
@@ -107,7 +121,6 @@ export function createThreadPage(deps: ThreadPageDeps) {
       : await cache.get(question.id, `${pageNumber}:${settings.commentsPerPage}:${maxDepth}`, () =>
           loadSection(question, pageNumber, undefined, maxDepth),
         );
-    const replyToId = options.replyToId ?? numberOrUndefined(options.form?.values.parent_id);
     const replyTo = replyToId ? section.comments.find((c) => c.id === replyToId) : undefined;
     const values: Partial<FormValues> = options.form?.values ?? {
       author: remembered?.author ?? '',
@@ -123,6 +136,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
       scripts: [LIVE_SCRIPT],
       latestId: section.latestId,
       isLastPage: pageNumber === section.pageCount,
+      continuesFrom: section.continues ? pageUrl(path, pageNumber - 1) : null,
       question: {
         ...question,
         passageHtml: renderPassage(question.passage, question.quote),
@@ -176,9 +190,13 @@ function numberOrUndefined(value: string | undefined): number | undefined {
   return value && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
+function pageUrl(path: string, page: number): string {
+  return page === 1 ? `${path}#comments` : `${path}?page=${page}#comments`;
+}
+
 function paginationView(path: string, current: number, count: number) {
   if (count <= 1) return null;
-  const url = (page: number) => (page === 1 ? `${path}#comments` : `${path}?page=${page}#comments`);
+  const url = (page: number) => pageUrl(path, page);
   return {
     previous: current > 1 ? url(current - 1) : null,
     next: current < count ? url(current + 1) : null,

@@ -1,6 +1,6 @@
 import { type Compilable, CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvedAfterQuery, threadPageQuery } from '../../src/comments/comment.repository.js';
+import { approvedAfterQuery, approvedBeforeQuery, threadPageQuery } from '../../src/comments/comment.repository.js';
 import { seedFakeThread } from '../../src/comments/seed-fake-thread.js';
 import { questionsWithCountsQuery } from '../../src/questions/question.repository.js';
 import { createTestDatabase } from '../support/database.js';
@@ -81,8 +81,17 @@ async function expectNoSeqScan(query: Compilable) {
 
 describe('query plans on a 10,000-comment thread', () => {
   it('the thread page reads its page of comments and its counts through indexes', async () => {
-    await expectNoSeqScan(threadPageQuery(database.db, big.id, { limit: 50, offset: 0 }));
-    await expectNoSeqScan(threadPageQuery(database.db, big.id, { limit: 50, offset: 1_000 }));
+    await expectNoSeqScan(threadPageQuery(database.db, big.id, { limit: 100, offset: 0 }));
+    await expectNoSeqScan(threadPageQuery(database.db, big.id, { limit: 100, offset: 5_000 }));
+  });
+
+  it('finding the page a comment is on counts through an index', async () => {
+    const place = await database.db
+      .selectFrom('comments')
+      .select(['root_id as rootId', 'path'])
+      .where('id', '=', middleId)
+      .executeTakeFirstOrThrow();
+    await expectNoSeqScan(approvedBeforeQuery(database.db, big.id, place));
   });
 
   it('the front page counts answers through an index', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, commentIdFrom, readForm } from '../support/form.js';
 import { startTestForum, type TestForum } from '../support/forum.js';
@@ -77,7 +78,7 @@ describe('a question page', () => {
     expect(res.text).toContain(`href="/questions/what-is-their-definition-of-cyberspace?replyto=${id}#respond"`);
   });
 
-  it('pages long threads by top-level comments and keeps each thread whole on its page', async () => {
+  it('pages long threads by comments in reading order, replies included', async () => {
     const slug = 'what-is-this-code-of-conduct-really-about';
     const browser = forum.browser();
     const first = commentIdFrom(await answer(browser, slug, { body: 'first' }));
@@ -85,17 +86,83 @@ describe('a question page', () => {
     const second = commentIdFrom(await answer(browser, slug, { body: 'second' }));
     const third = commentIdFrom(await answer(browser, slug, { body: 'third' }));
     const lateReply = commentIdFrom(await answer(browser, slug, { body: 'late reply to first' }, { replyTo: first }));
+    // Reading order: first, reply, late reply, second, third; two comments a page.
 
     const page1 = await forum.browser().get(`/questions/${slug}`).expect(200);
-    for (const id of [first, reply, second, lateReply]) expect(page1.text).toContain(`id="comment-${id}"`);
-    expect(page1.text).not.toContain(`id="comment-${third}"`);
+    for (const id of [first, reply]) expect(page1.text).toContain(`id="comment-${id}"`);
+    for (const id of [lateReply, second, third]) expect(page1.text).not.toContain(`id="comment-${id}"`);
     expect(page1.text).toContain(`href="/questions/${slug}?page=2#comments"`);
+    expect(page1.text).not.toContain('comment--earlier');
 
+    // Page 2 begins inside the first conversation: the first comment is shown again,
+    // marked, with the late reply inside it.
     const page2 = await forum.browser().get(`/questions/${slug}?page=2`).expect(200);
-    expect(page2.text).toContain(`id="comment-${third}"`);
-    expect(page2.text).not.toContain(`id="comment-${first}"`);
-    await forum.browser().get(`/questions/${slug}?page=3`).expect(404);
+    expect(page2.text).toContain('This page begins inside a conversation from');
+    const shownAgain = page2.text.slice(page2.text.indexOf(`id="comment-${first}"`) - 200);
+    expect(shownAgain).toMatch(new RegExp(`class="comment[^"]* comment--earlier" id="comment-${first}"`));
+    expect(shownAgain.indexOf(`id="comment-${lateReply}"`)).toBeGreaterThan(0);
+    expect(page2.text).toContain(`id="comment-${second}"`);
+    for (const id of [reply, third]) expect(page2.text).not.toContain(`id="comment-${id}"`);
+
+    const page3 = await forum.browser().get(`/questions/${slug}?page=3`).expect(200);
+    expect(page3.text).toContain(`id="comment-${third}"`);
+    expect(page3.text).not.toContain('This page begins inside a conversation');
+    await forum.browser().get(`/questions/${slug}?page=4`).expect(404);
     await forum.browser().get(`/questions/${slug}?page=abc`).expect(404);
+  });
+
+  it('sends a poster, a permalink and a reply link to the page the comment is on', async () => {
+    const slug = 'who-is-involved-in-the-discussion';
+    const browser = forum.browser();
+    const first = commentIdFrom(await answer(browser, slug, { body: 'one' }));
+    const second = commentIdFrom(await answer(browser, slug, { body: 'two' }));
+    const third = await answer(browser, slug, { body: 'three' });
+    expect(third.headers.location).toBe(`/questions/${slug}?page=2#comment-${commentIdFrom(third)}`);
+    // Reading order now: one, two, this reply, three. A reply to the first would be on page 1.
+    const reply = await answer(browser, slug, { body: 'reply to two' }, { replyTo: second });
+    expect(reply.headers.location).toBe(`/questions/${slug}?page=2#comment-${commentIdFrom(reply)}`);
+    const early = await answer(browser, slug, { body: 'reply to one' }, { replyTo: first });
+    expect(early.headers.location).toBe(`/questions/${slug}#comment-${commentIdFrom(early)}`);
+
+    await forum
+      .browser()
+      .get(`/questions/${slug}/comments/${commentIdFrom(third)}`)
+      .expect(302)
+      .expect('Location', `/questions/${slug}?page=3#comment-${commentIdFrom(third)}`);
+    await forum
+      .browser()
+      .get(`/questions/${slug}/comments/${first}`)
+      .expect(302)
+      .expect('Location', `/questions/${slug}#comment-${first}`);
+    await forum.browser().get(`/questions/${slug}/comments/999999`).expect(404);
+    await forum.browser().get(`/questions/how-useful-can-it-be/comments/${first}`).expect(404);
+
+    // Reply without JavaScript to a comment on page 3: the page that holds it, with the form set.
+    const replying = await forum
+      .browser()
+      .get(`/questions/${slug}?replyto=${commentIdFrom(third)}`)
+      .expect(200);
+    expect(replying.text).toContain('<span aria-current="page">Page 3</span>');
+    expect(readForm(replying.text).parentId).toBe(String(commentIdFrom(third)));
+  });
+
+  it("shows a reader's held reply on the page of the conversation it joins", async () => {
+    const slug = 'can-it-address-the-issue-of-hacktivism';
+    const writer = forum.browser();
+    const first = commentIdFrom(await answer(forum.browser(), slug, { body: 'one' }));
+    const second = commentIdFrom(await answer(forum.browser(), slug, { body: 'two' }));
+    await answer(forum.browser(), slug, { body: 'three' });
+    const held = await answer(writer, slug, { body: 'held reply to two' }, { replyTo: second });
+    await sql`update comments set status = 'pending' where id = ${commentIdFrom(held)}`.execute(forum.db);
+    // Reading order: one, two, held reply, three. Two approved before it: it shows on page 1.
+    const page1 = await writer.get(`/questions/${slug}`).expect(200);
+    expect(page1.text).toContain(`id="comment-${commentIdFrom(held)}"`);
+    expect(page1.text).toContain('awaiting moderation');
+    expect(page1.text).toContain(`id="comment-${first}"`);
+    const page2 = await writer.get(`/questions/${slug}?page=2`).expect(200);
+    expect(page2.text).not.toContain(`id="comment-${commentIdFrom(held)}"`);
+    // Others never see it.
+    expect((await forum.browser().get(`/questions/${slug}`)).text).not.toContain(`id="comment-${commentIdFrom(held)}"`);
   });
 
   it('shows a new answer at once to readers whose page was kept rendered', async () => {

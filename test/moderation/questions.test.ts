@@ -148,7 +148,7 @@ describe('questions', () => {
     expect(section).toBeLessThan(page.text.indexOf('id="comments-heading"'));
     expect(page.text).toContain(`data-highlighted-id="${best}"`);
     expect(page.text).not.toContain(`data-highlighted-id="${plain}"`);
-    expect(page.text).toContain(`href="/questions/${slug}#comment-${best}"`);
+    expect(page.text).toContain(`href="/questions/${slug}/comments/${best}"`);
     expect((await post(`/mod/comments/${best}/highlight`)).status).toBe(409);
 
     await post(`/mod/comments/${best}/unhighlight`).expect(303);
