@@ -197,6 +197,14 @@ function benchCases(
       method: 'GET' as const,
       expectedStatus: 200,
     })),
+    // As browsers ask for them: every browser sends Accept-Encoding.
+    ...THREAD_SIZES.map((size, index) => ({
+      name: `(c) thread, ${size.toLocaleString('en-GB')} comments, gzip`,
+      path: questionPath(slugs.threads[index] as string),
+      method: 'GET' as const,
+      expectedStatus: 200,
+      headers: { 'accept-encoding': 'gzip' },
+    })),
     { name: '(d) front page /', path: '/', method: 'GET', expectedStatus: 200 },
     // Last, since it adds comments. A browser's form post: same origin (no Origin header),
     // its cookies and CSRF token, no captcha.

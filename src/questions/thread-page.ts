@@ -8,6 +8,7 @@ import { threadView } from '../comments/comment-view.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import type { Csrf } from '../http/csrf.js';
+import { type DeflatedPart, deflatePart, gzipParts } from '../http/gzip-parts.js';
 import { commenterOf, visitorIdOf } from '../http/visitor.js';
 import { messages } from '../messages.js';
 import type { SettingsSource } from '../moderation/settings.service.js';
@@ -30,6 +31,8 @@ export interface ThreadPageDeps {
 export interface ThreadSection {
   /** The rendered comments, encoded once: every page view sends these same bytes. */
   html: Buffer;
+  /** The same, deflated once for gzip responses (kept sections only: see gzip-parts.ts). */
+  deflated?: () => Promise<DeflatedPart>;
   comments: Comment[];
   answerCount: number;
   latestId: number;
@@ -118,8 +121,8 @@ export function createThreadPage(deps: ThreadPageDeps) {
     const maxDepth = settings.maxThreadDepth;
     const section = remembered
       ? await loadSection(question, pageNumber, visitorIdOf(req), maxDepth)
-      : await cache.get(question.id, `${pageNumber}:${settings.commentsPerPage}:${maxDepth}`, () =>
-          loadSection(question, pageNumber, undefined, maxDepth),
+      : await cache.get(question.id, `${pageNumber}:${settings.commentsPerPage}:${maxDepth}`, async () =>
+          withDeflated(await loadSection(question, pageNumber, undefined, maxDepth)),
         );
     const replyTo = replyToId ? section.comments.find((c) => c.id === replyToId) : undefined;
     const values: Partial<FormValues> = options.form?.values ?? {
@@ -169,19 +172,39 @@ export function createThreadPage(deps: ThreadPageDeps) {
       },
     });
     // The page around the thread is per reader (tokens, form); the thread's bytes are
-    // shared, so they are sent as they are kept rather than copied into a new string.
+    // shared, so they are sent as they are kept rather than copied into a new string,
+    // and to browsers that take gzip, as they were deflated when kept.
     const slot = page.indexOf(THREAD_SLOT);
-    const parts =
-      slot < 0
-        ? [Buffer.from(page)]
-        : [Buffer.from(page.slice(0, slot)), section.html, Buffer.from(page.slice(slot + THREAD_SLOT.length))];
     res
       .status(options.status ?? 200)
       .type('html')
-      .set('Content-Length', String(parts.reduce((total, part) => total + part.length, 0)));
-    for (const part of parts.slice(0, -1)) res.write(part);
-    res.end(parts.at(-1));
+      .vary('Accept-Encoding');
+    if (slot < 0) {
+      res.send(page);
+      return;
+    }
+    const head = Buffer.from(page.slice(0, slot));
+    const tail = Buffer.from(page.slice(slot + THREAD_SLOT.length));
+    if (section.deflated && req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      res.set('Content-Encoding', 'gzip');
+      sendPieces(res, gzipParts([head, await section.deflated(), tail]));
+    } else {
+      sendPieces(res, [head, section.html, tail]);
+    }
   };
+}
+
+/** A kept section deflates its thread once, the first time a gzip response needs it. */
+function withDeflated(section: ThreadSection): ThreadSection {
+  let deflated: Promise<DeflatedPart> | undefined;
+  return { ...section, deflated: () => (deflated ??= deflatePart(section.html)) };
+}
+
+/** Writes a body given in pieces, with its length (the compression middleware leaves encoded ones alone). */
+function sendPieces(res: Response, pieces: readonly Buffer[]): void {
+  res.set('Content-Length', String(pieces.reduce((total, piece) => total + piece.length, 0)));
+  for (const piece of pieces.slice(0, -1)) res.write(piece);
+  res.end(pieces.at(-1));
 }
 
 export type RenderThreadPage = ReturnType<typeof createThreadPage>;

@@ -178,6 +178,23 @@ describe('a question page', () => {
     expect(readForm(after.text).token).not.toBe(readForm(before.text).token);
   });
 
+  it('sends a kept page gzipped to browsers that take gzip, each reader with a form of their own', async () => {
+    const slug = 'how-useful-can-it-be';
+    const id = commentIdFrom(await answer(forum.browser(), slug, { body: 'Deflated once, sent to many' }));
+    const get = (encoding: string) => forum.browser().get(`/questions/${slug}`).set('Accept-Encoding', encoding);
+    const [first, second] = [await get('gzip, deflate, br'), await get('gzip')];
+    for (const res of [first, second]) {
+      expect(res.headers['content-encoding']).toBe('gzip');
+      expect(res.headers.vary).toContain('Accept-Encoding');
+      expect(res.text).toContain(`id="comment-${id}"`);
+      expect(res.text).toContain('</html>');
+    }
+    expect(readForm(first.text).token).not.toBe(readForm(second.text).token);
+    const plain = await get('identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.text).toContain(`id="comment-${id}"`);
+  });
+
   it('answers an unknown question with a 404 page in the site layout', async () => {
     const res = await forum.browser().get('/questions/no-such-question').expect(404);
     expect(res.text).toContain('<a class="site-header__name" href="/">Open Questions</a>');
