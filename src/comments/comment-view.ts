@@ -59,7 +59,7 @@ export function commentView(comment: Comment, level: number, context: ViewContex
     author: comment.author,
     url: comment.url,
     html: comment.html,
-    createdIso: comment.createdAt.toISOString(),
+    createdIso: isoToTheSecond(comment.createdAt),
     createdRelative: relativeTime(comment.createdAt, now),
     createdExact: exactTime(comment.createdAt),
     pending: comment.status === 'pending',
@@ -88,4 +88,12 @@ export function commentJson(comment: Comment, templates: Templates, context: Vie
     body_html: comment.html,
     html: templates.partial('comment', commentView(comment, level, context)),
   };
+}
+
+/**
+ * `2026-11-26T14:33:37Z`: a page shows times to the minute, and every comment carries
+ * one, so the milliseconds of toISOString() are left out.
+ */
+function isoToTheSecond(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
 }
