@@ -8,8 +8,6 @@ import { buildTree, type TreeNode } from './comment-tree.js';
 /** What the comment partial needs to draw one comment and its replies. */
 export interface CommentView {
   id: number;
-  parentId: number | null;
-  level: number;
   author: string;
   url: string | null;
   html: string;
@@ -20,7 +18,6 @@ export interface CommentView {
   mine: boolean;
   byModerator: boolean;
   inReplyTo: { id: number; author: string | null } | null;
-  replyUrl: string;
   reportUrl: string;
   children: CommentView[];
 }
@@ -43,19 +40,17 @@ export function threadView(comments: readonly Comment[], context: ViewContext): 
 
 function nodeView(node: TreeNode<Comment>, context: ViewContext): CommentView {
   return {
-    ...commentView(node, node.level, context),
+    ...commentView(node, context),
     children: node.children.map((child) => nodeView(child, context)),
   };
 }
 
-/** One comment, at the level the tree shows it. */
-export function commentView(comment: Comment, level: number, context: ViewContext): CommentView {
+/** One comment; its replies are added by the tree. */
+export function commentView(comment: Comment, context: ViewContext): CommentView {
   const now = context.now ?? new Date();
   const answeredSomeoneElse = comment.inReplyToId !== null && comment.inReplyToId !== comment.parentId;
   return {
     id: comment.id,
-    parentId: comment.parentId,
-    level,
     author: comment.author,
     url: comment.url,
     html: comment.html,
@@ -68,7 +63,6 @@ export function commentView(comment: Comment, level: number, context: ViewContex
     inReplyTo: answeredSomeoneElse
       ? { id: comment.inReplyToId as number, author: context.authors?.get(comment.inReplyToId as number) ?? null }
       : null,
-    replyUrl: `${questionPath(context.slug)}?replyto=${comment.id}#respond`,
     reportUrl: `${questionPath(context.slug)}/comments/${comment.id}/report`,
     children: [],
   };
@@ -76,7 +70,6 @@ export function commentView(comment: Comment, level: number, context: ViewContex
 
 /** PRODUCT.md's JSON for a comment; `html` is the page's own partial for it. */
 export function commentJson(comment: Comment, templates: Templates, context: ViewContext) {
-  const level = Math.min(comment.depth + 1, context.maxDepth);
   return {
     id: comment.id,
     parent_id: comment.parentId,
@@ -86,7 +79,7 @@ export function commentJson(comment: Comment, templates: Templates, context: Vie
     status: comment.status,
     created_at: comment.createdAt.toISOString(),
     body_html: comment.html,
-    html: templates.partial('comment', commentView(comment, level, context)),
+    html: templates.partial('comment', commentView(comment, context)),
   };
 }
 

@@ -25,7 +25,7 @@ describe('readers’ reports', () => {
   it('every comment on the thread has a Report link to a plain form', async () => {
     const id = commentIdFrom(await answer(forum.browser(), slug, { body: 'reportable' }));
     const thread = await forum.browser().get(`/questions/${slug}`);
-    expect(thread.text).toContain(`<a class="comment__report" href="${reportUrl(id)}" rel="nofollow">Report`);
+    expect(thread.text).toContain(`<a href="${reportUrl(id)}" rel="nofollow">Report<span class="sr-only"> comment by `);
     const page = await forum.browser().get(reportUrl(id)).expect(200);
     for (const reason of ['spam', 'abuse', 'off-topic', 'other']) expect(page.text).toContain(`value="${reason}"`);
     expect(page.text).toContain('name="note"');
