@@ -1,8 +1,7 @@
-import { questionPath } from '../questions/question.js';
 import { exactTime } from '../views/helpers/exact-time.js';
 import { relativeTime } from '../views/helpers/relative-time.js';
 import type { Templates } from '../views/templates.js';
-import type { Comment } from './comment.js';
+import { type Comment, reportPath } from './comment.js';
 import { buildTree, type TreeNode } from './comment-tree.js';
 
 /** What the comment partial needs to draw one comment and its replies. */
@@ -63,7 +62,7 @@ export function commentView(comment: Comment, context: ViewContext): CommentView
     inReplyTo: answeredSomeoneElse
       ? { id: comment.inReplyToId as number, author: context.authors?.get(comment.inReplyToId as number) ?? null }
       : null,
-    reportUrl: `${questionPath(context.slug)}/comments/${comment.id}/report`,
+    reportUrl: reportPath(comment.id),
     children: [],
   };
 }
