@@ -22,7 +22,7 @@ export interface CommentView {
 }
 
 export interface ViewContext {
-  slug: string;
+  /** The depth cap the thread is drawn to (threadView nests no deeper). */
   maxDepth: number;
   /** Comments the reader wrote (from this browser). */
   ownIds?: ReadonlySet<number>;

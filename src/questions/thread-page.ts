@@ -71,7 +71,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
       comments.listHighlights(question),
     ]);
     if (pageNumber > thread.pageCount) throw notFound(messages.pageNotFound);
-    const tree = threadView(thread.comments, { slug: question.slug, maxDepth, ownIds: thread.ownIds });
+    const tree = threadView(thread.comments, { maxDepth, ownIds: thread.ownIds });
     const path = questionPath(question.slug);
     return {
       html: Buffer.from(tree.map((node) => templates.partial('comment', node)).join('\n')),
