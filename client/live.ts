@@ -11,6 +11,17 @@ type LiveSocket = Socket<ServerEvents, ClientEvents>;
 
 const HIGHLIGHT_MS = 3000;
 const RELATIVE_TIME_REFRESH_MS = 60_000;
+/**
+ * A comment (views/partials/comment.hbs) is `li.comment#comment-<id>` holding an
+ * `article` (header, body, footer) and its replies in an `ol`; its parts carry no
+ * classes of their own, to keep long threads small, so they are found by place.
+ */
+const ARTICLE = ':scope > article';
+const REPLIES = ':scope > ol';
+const AUTHOR = ':scope > article > header > b';
+const PERMALINK = ':scope > article > header > a';
+/** The Reply link: without this script it asks the server for the page with the form set to reply. */
+const REPLY_LINK = 'a[href^="?replyto="]';
 
 const thread = document.querySelector<HTMLElement>('[data-thread-live]');
 const frontPage = document.querySelector<HTMLElement>('[data-questions-live]');
@@ -57,8 +68,8 @@ function followThread(section: HTMLElement): void {
   socket.on('comment:remove', ({ id }) => {
     const existing = document.getElementById(`comment-${id}`);
     if (!existing) return;
-    const body = existing.querySelector(':scope > .comment__body');
-    if (existing.querySelector(':scope > .comment__children') && body) {
+    const body = existing.querySelector(ARTICLE);
+    if (existing.querySelector(REPLIES) && body) {
       body.innerHTML = '<p class="comment__removed">This comment was removed.</p>';
     } else {
       existing.remove();
@@ -99,13 +110,11 @@ function followThread(section: HTMLElement): void {
     } else {
       const parent = document.getElementById(`comment-${comment.parent_id}`);
       if (!parent) return null;
-      container = parent.querySelector(':scope > .comment__children') ?? appendChildList(parent);
+      container = parent.querySelector(REPLIES) ?? appendChildList(parent);
     }
     document.querySelector('[data-thread-empty]')?.remove();
     // Siblings stay oldest first, whatever order events arrive in.
-    const later = [...container.children].find(
-      (child) => Number((child as HTMLElement).dataset.commentId) > comment.id,
-    );
+    const later = [...container.children].find((child) => commentId(child) > comment.id);
     container.insertBefore(element, later ?? null);
     keepReaderInPlace(element);
     return element;
@@ -143,9 +152,9 @@ function followThread(section: HTMLElement): void {
     button.className = 'new-replies-pill';
     button.hidden = true;
     button.addEventListener('click', () => {
-      const first = [...unseen].sort((a, b) => Number(a.dataset.commentId) - Number(b.dataset.commentId))[0];
+      const first = [...unseen].sort((a, b) => commentId(a) - commentId(b))[0];
       first?.scrollIntoView({ block: 'center', behavior: 'smooth' });
-      first?.querySelector<HTMLElement>('.comment__permalink')?.focus();
+      first?.querySelector<HTMLElement>(PERMALINK)?.focus();
     });
     document.body.append(button);
     return button;
@@ -163,15 +172,19 @@ function keepReaderInPlace(element: HTMLElement): void {
 
 /** A comment's own content changes; its replies stay where they are. */
 function replaceBody(existing: HTMLElement, html: string): void {
-  const body = fromHtml(html)?.querySelector(':scope > .comment__body');
-  existing.querySelector(':scope > .comment__body')?.replaceWith(body ?? '');
+  const body = fromHtml(html)?.querySelector(ARTICLE);
+  existing.querySelector(ARTICLE)?.replaceWith(body ?? '');
 }
 
 function appendChildList(parent: HTMLElement): HTMLOListElement {
   const children = document.createElement('ol');
-  children.className = 'comment__children';
   parent.append(children);
   return children;
+}
+
+/** The id in a comment element's `id="comment-<id>"`. */
+function commentId(element: Element): number {
+  return Number(element.id.slice('comment-'.length));
 }
 
 function fromHtml(html: string): HTMLElement | null {
@@ -197,15 +210,15 @@ function setUpReplyLinks(section: HTMLElement): void {
   heading?.after(cancel);
 
   section.addEventListener('click', (event) => {
-    const link = (event.target as HTMLElement).closest<HTMLAnchorElement>('[data-reply-to]');
-    if (!link) return;
+    const link = (event.target as HTMLElement).closest(REPLY_LINK);
+    const comment = link?.closest('.comment');
+    const body = comment?.querySelector(ARTICLE);
+    if (!comment || !body) return;
     event.preventDefault();
-    const comment = document.getElementById(`comment-${link.dataset.replyTo}`);
-    const body = comment?.querySelector(':scope > .comment__body');
-    if (!body) return;
     body.after(respond);
-    parentField.value = link.dataset.replyTo as string;
-    if (heading) heading.textContent = `Reply to ${link.dataset.replyAuthor ?? 'this comment'}`;
+    parentField.value = String(commentId(comment));
+    const author = comment.querySelector(AUTHOR)?.textContent;
+    if (heading) heading.textContent = `Reply to ${author || 'this comment'}`;
     cancel.hidden = false;
     form.querySelector<HTMLTextAreaElement>('textarea')?.focus();
   });
@@ -328,7 +341,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 /** Server-rendered "3 minutes ago" goes stale while the page is open; keep it true. */
 function refreshRelativeTimes(): void {
   const update = () => {
-    for (const time of document.querySelectorAll<HTMLTimeElement>('.comment__permalink time[datetime]')) {
+    for (const time of document.querySelectorAll<HTMLTimeElement>('.comment time[datetime]')) {
       const seconds = Math.round((Date.parse(time.dateTime) - Date.now()) / 1000);
       const unit = UNITS.find(([, size]) => Math.abs(seconds) >= size);
       time.textContent = unit ? relative.format(Math.trunc(seconds / unit[1]), unit[0]) : 'just now';

@@ -1,15 +1,12 @@
-import { questionPath } from '../questions/question.js';
 import { exactTime } from '../views/helpers/exact-time.js';
 import { relativeTime } from '../views/helpers/relative-time.js';
 import type { Templates } from '../views/templates.js';
-import type { Comment } from './comment.js';
+import { type Comment, reportPath } from './comment.js';
 import { buildTree, type TreeNode } from './comment-tree.js';
 
 /** What the comment partial needs to draw one comment and its replies. */
 export interface CommentView {
   id: number;
-  parentId: number | null;
-  level: number;
   author: string;
   url: string | null;
   html: string;
@@ -22,13 +19,12 @@ export interface CommentView {
   earlier: boolean;
   byModerator: boolean;
   inReplyTo: { id: number; author: string | null } | null;
-  replyUrl: string;
   reportUrl: string;
   children: CommentView[];
 }
 
 export interface ViewContext {
-  slug: string;
+  /** The depth cap the thread is drawn to (threadView nests no deeper). */
   maxDepth: number;
   /** Comments the reader wrote (from this browser). */
   ownIds?: ReadonlySet<number>;
@@ -47,23 +43,21 @@ export function threadView(comments: readonly Comment[], context: ViewContext): 
 
 function nodeView(node: TreeNode<Comment>, context: ViewContext): CommentView {
   return {
-    ...commentView(node, node.level, context),
+    ...commentView(node, context),
     children: node.children.map((child) => nodeView(child, context)),
   };
 }
 
-/** One comment, at the level the tree shows it. */
-export function commentView(comment: Comment, level: number, context: ViewContext): CommentView {
+/** One comment; its replies are added by the tree. */
+export function commentView(comment: Comment, context: ViewContext): CommentView {
   const now = context.now ?? new Date();
   const answeredSomeoneElse = comment.inReplyToId !== null && comment.inReplyToId !== comment.parentId;
   return {
     id: comment.id,
-    parentId: comment.parentId,
-    level,
     author: comment.author,
     url: comment.url,
     html: comment.html,
-    createdIso: comment.createdAt.toISOString(),
+    createdIso: isoToTheSecond(comment.createdAt),
     createdRelative: relativeTime(comment.createdAt, now),
     createdExact: exactTime(comment.createdAt),
     pending: comment.status === 'pending',
@@ -73,15 +67,13 @@ export function commentView(comment: Comment, level: number, context: ViewContex
     inReplyTo: answeredSomeoneElse
       ? { id: comment.inReplyToId as number, author: context.authors?.get(comment.inReplyToId as number) ?? null }
       : null,
-    replyUrl: `${questionPath(context.slug)}?replyto=${comment.id}#respond`,
-    reportUrl: `${questionPath(context.slug)}/comments/${comment.id}/report`,
+    reportUrl: reportPath(comment.id),
     children: [],
   };
 }
 
 /** PRODUCT.md's JSON for a comment; `html` is the page's own partial for it. */
 export function commentJson(comment: Comment, templates: Templates, context: ViewContext) {
-  const level = Math.min(comment.depth + 1, context.maxDepth);
   return {
     id: comment.id,
     parent_id: comment.parentId,
@@ -91,6 +83,14 @@ export function commentJson(comment: Comment, templates: Templates, context: Vie
     status: comment.status,
     created_at: comment.createdAt.toISOString(),
     body_html: comment.html,
-    html: templates.partial('comment', commentView(comment, level, context)),
+    html: templates.partial('comment', commentView(comment, context)),
   };
+}
+
+/**
+ * `2026-11-26T14:33:37Z`: a page shows times to the minute, and every comment carries
+ * one, so the milliseconds of toISOString() are left out.
+ */
+function isoToTheSecond(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
 }

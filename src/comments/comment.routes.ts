@@ -60,7 +60,6 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
       if (json) {
         const { maxThreadDepth } = await settings.current();
         const body = commentJson(comment, templates, {
-          slug: question.slug,
           maxDepth: maxThreadDepth,
           ownIds: new Set([comment.id]),
         });
@@ -104,7 +103,7 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
     const { maxThreadDepth } = await settings.current();
     res.json({
       question: { slug: question.slug, wording: question.wording },
-      comments: page.map((c) => commentJson(c, templates, { slug: question.slug, maxDepth: maxThreadDepth })),
+      comments: page.map((c) => commentJson(c, templates, { maxDepth: maxThreadDepth })),
       has_more: list.length > CATCH_UP_LIMIT,
     });
   });

@@ -22,6 +22,15 @@ export interface Comment {
   highlighted: boolean;
 }
 
+/**
+ * Where a reader reports a comment. Short, without the question's slug, because every
+ * comment on a thread page links to it (the longer /questions/:slug/comments/:id/report
+ * still answers, for links made before).
+ */
+export function reportPath(commentId: number): string {
+  return `/comments/${commentId}/report`;
+}
+
 export function toComment(row: PublicCommentRow): Comment {
   return {
     id: row.id,

@@ -102,7 +102,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     author: comment.author,
     created_at: comment.createdAt.toISOString(),
     slug,
-    html: templates.partial('comment', commentView(comment, Math.min(comment.depth + 1, maxDepth), { slug, maxDepth })),
+    html: templates.partial('comment', commentView(comment, { maxDepth })),
   });
 
   const presence = presenceBroadcaster(io);

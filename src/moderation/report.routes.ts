@@ -1,11 +1,13 @@
 import { type Request, type Response, Router } from 'express';
+import { reportPath } from '../comments/comment.js';
 import { findComment } from '../comments/comment.repository.js';
 import type { DB } from '../db/database.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { formBody } from '../http/body-parsers.js';
 import { ensureVisitorId } from '../http/visitor.js';
 import { messages } from '../messages.js';
-import { commentPath, type Question, questionPath } from '../questions/question.js';
+import { commentPath, type Question, questionPath, toQuestion } from '../questions/question.js';
+import { findQuestionById } from '../questions/question.repository.js';
 import { questionBySlug } from '../questions/question.routes.js';
 import type { Templates } from '../views/templates.js';
 import { excerpt } from './queue-view.js';
@@ -23,13 +25,17 @@ export function reportRoutes(deps: { db: DB; templates: Templates; reports: Repo
   const { db, templates, reports } = deps;
   const router = Router();
 
+  /** The approved comment being reported, and its question: named by the longer path, else the comment's own. */
   async function target(req: Request) {
-    const question = await questionBySlug(db, String(req.params.slug));
+    const named = req.params.slug === undefined ? undefined : await questionBySlug(db, String(req.params.slug));
     const id = String(req.params.id);
     const comment = /^[1-9]\d{0,9}$/.test(id) ? await findComment(db, Number(id)) : undefined;
-    if (!comment || comment.question_id !== question.id || comment.status !== 'approved') {
+    if (comment?.status !== 'approved' || (named && comment.question_id !== named.id)) {
       throw notFound(messages.commentNotFound);
     }
+    const row = named ? undefined : await findQuestionById(db, comment.question_id);
+    const question = named ?? (row && toQuestion(row));
+    if (!question) throw notFound(messages.commentNotFound);
     return { question, comment };
   }
 
@@ -52,7 +58,7 @@ export function reportRoutes(deps: { db: DB; templates: Templates; reports: Repo
             excerpt: excerpt(comment.body_html, 300),
             url: commentPath(question.slug, comment.id),
           },
-          action: `${questionPath(question.slug)}/comments/${comment.id}/report`,
+          action: reportPath(comment.id),
           reasons: REASONS.map((reason) => ({ ...reason, checked: reason.value === form.values.reason })),
           values: form.values,
           errors: form.errors,
@@ -65,12 +71,14 @@ export function reportRoutes(deps: { db: DB; templates: Templates; reports: Repo
       );
   };
 
-  router.get('/questions/:slug/comments/:id/report', async (req, res) => {
+  const paths = ['/comments/:id/report', '/questions/:slug/comments/:id/report'];
+
+  router.get(paths, async (req, res) => {
     const { question, comment } = await target(req);
     render(res, question, comment, { values: { reason: '', note: '' }, errors: {} });
   });
 
-  router.post('/questions/:slug/comments/:id/report', formBody, async (req, res) => {
+  router.post(paths, formBody, async (req, res) => {
     const { question, comment } = await target(req);
     const form = parseReportForm(req.body ?? {});
     if (!form.ok) {

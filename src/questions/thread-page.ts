@@ -76,12 +76,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
       comments.listHighlights(question),
     ]);
     if (pageNumber > thread.pageCount) throw notFound(messages.pageNotFound);
-    const tree = threadView(thread.comments, {
-      slug: question.slug,
-      maxDepth,
-      ownIds: thread.ownIds,
-      earlierIds: thread.earlierIds,
-    });
+    const tree = threadView(thread.comments, { maxDepth, ownIds: thread.ownIds, earlierIds: thread.earlierIds });
     return {
       html: Buffer.from(tree.map((node) => templates.partial('comment', node)).join('\n')),
       comments: thread.comments,

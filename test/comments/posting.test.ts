@@ -65,7 +65,7 @@ describe('answering a question', () => {
     expect(parentStart).toBeGreaterThan(0);
     expect(childStart).toBeGreaterThan(parentStart);
     expect(childStart).toBeLessThan(parentEnd);
-    expect(page.text.slice(parentStart, childStart)).toContain('<ol class="comment__children">');
+    expect(page.text.slice(parentStart, childStart)).toContain('<ol><li class="comment"');
     expect(await storedComment(child)).toMatchObject({ parent_id: parent, depth: 1 });
   });
 
@@ -77,7 +77,12 @@ describe('answering a question', () => {
     const d = commentIdFrom(await answer(browser, slug, { author: 'Deep', body: 'would be level 4' }, { replyTo: c }));
     expect(await storedComment(d)).toMatchObject({ parent_id: b, in_reply_to_id: c, depth: 2 });
     const page = await forum.browser().get(`/questions/${slug}`);
-    expect(page.text).toMatch(new RegExp(`id="comment-${d}"[^>]*data-level="3"`));
+    // Beside c, in b's replies: the third level.
+    expect(page.text).toMatch(
+      new RegExp(
+        `id="comment-${a}">[\\s\\S]*?<ol><li[^>]* id="comment-${b}">[\\s\\S]*?<ol><li[^>]* id="comment-${c}">[\\s\\S]*?</li>\\s*<li[^>]* id="comment-${d}">`,
+      ),
+    );
     expect(page.text).toContain(`replying to <a href="#comment-${c}">Ana Lopes</a>`);
   });
 

@@ -44,7 +44,7 @@ describe('a live thread in the browser', () => {
     await poster.waitForSelector(`#comment-${posted.id}`);
     expect(await reader.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expect(await poster.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
-    expect(await reader.locator(`#comment-${posted.id} .comment__content em`).textContent()).toBe('domain');
+    expect(await reader.locator(`#comment-${posted.id} .prose em`).textContent()).toBe('domain');
     expect(await reader.locator('[data-live-announcer]').textContent()).toBe('New answer from Ana');
     expect(await poster.locator('#body').inputValue()).toBe('');
     expect(await reader.locator('[data-answer-total]').textContent()).toBe('1 answer');
@@ -54,8 +54,10 @@ describe('a live thread in the browser', () => {
     await screenshot(poster, 'live-3-poster-sees-own-answer');
 
     // Reply opens the form under the comment; the reply lands inside it on both pages.
-    await reader.click(`#comment-${posted.id} [data-reply-to="${posted.id}"]`);
+    // Its accessible name says whom it answers.
+    await reader.locator(`#comment-${posted.id} > article`).getByRole('link', { name: 'Reply to Ana' }).click();
     expect(await reader.locator(`#comment-${posted.id} #respond`).count()).toBe(1);
+    expect(await reader.locator('#respond-heading').textContent()).toBe('Reply to Ana');
     await fillAnswer(reader, `#comment-${posted.id}`, {
       author: 'Ben',
       email: 'ben@example.org',
@@ -65,10 +67,8 @@ describe('a live thread in the browser', () => {
     await reader.click(`#comment-${posted.id} #respond button[type="submit"]`);
     const reply = await (await replyResponse).json();
     expect(reply.parent_id).toBe(posted.id);
-    await poster.waitForSelector(`#comment-${posted.id} > .comment__children > #comment-${reply.id}`, {
-      timeout: 5_000,
-    });
-    await reader.waitForSelector(`#comment-${posted.id} > .comment__children > #comment-${reply.id}`);
+    await poster.waitForSelector(`#comment-${posted.id} > ol > #comment-${reply.id}`, { timeout: 5_000 });
+    await reader.waitForSelector(`#comment-${posted.id} > ol > #comment-${reply.id}`);
     await screenshot(poster, 'live-4-reply-in-place');
     expect(trouble).toEqual([]);
     await Promise.all([poster.close(), reader.close()]);
@@ -96,7 +96,14 @@ describe('a live thread in the browser', () => {
     await fillAnswer(page, '#respond', { author: 'Dee', email: 'dee@example.org', body: 'Posted the old way.' });
     await Promise.all([page.waitForURL(/#comment-\d+$/), page.click('#respond button[type="submit"]')]);
     const id = /#comment-(\d+)$/.exec(page.url())?.[1];
-    expect(await page.locator(`#comment-${id} .comment__content`).textContent()).toContain('Posted the old way.');
+    expect(await page.locator(`#comment-${id} .prose`).textContent()).toContain('Posted the old way.');
+    // Reply is a link to this page with the form set to answer that comment.
+    await Promise.all([
+      page.waitForURL(/\?replyto=\d+#respond$/),
+      page.locator(`#comment-${id} > article`).getByRole('link', { name: 'Reply to Dee' }).click(),
+    ]);
+    expect(await page.locator('input[name="parent_id"]').inputValue()).toBe(id);
+    expect(await page.locator('#respond-heading').textContent()).toBe('Reply to Dee');
     await screenshot(page, 'live-6-no-javascript');
     await context.close();
   });

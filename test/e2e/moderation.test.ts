@@ -46,7 +46,7 @@ describe('moderating in the browser', () => {
     expect(await moderator.locator(`#row-${id}`).getAttribute('class')).toContain('queue-item--current');
     await Promise.all([moderator.waitForLoadState('load'), moderator.keyboard.press('a')]);
     await reader.waitForSelector(`#comment-${id}`, { timeout: 10_000 });
-    expect(await reader.locator(`#comment-${id} .comment__content`).textContent()).toContain('Please let me in.');
+    expect(await reader.locator(`#comment-${id} .prose`).textContent()).toContain('Please let me in.');
     expect(await reader.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     await screenshot(reader, 'mod-3-follower-sees-approved');
     await moderator.waitForFunction((row) => !document.getElementById(row), `row-${id}`);

@@ -111,7 +111,7 @@ describe('the XSS corpus in a real browser', () => {
       if (path.startsWith('/questions/')) {
         await screenshot(page, 'xss-1-thread');
         // The allowed tags still render as markup.
-        const allowed = page.locator('.comment__content', { hasText: 'ok link' });
+        const allowed = page.locator('.comment .prose', { hasText: 'ok link' });
         for (const tag of [
           'a[href="https://example.org/ok"]',
           'abbr',

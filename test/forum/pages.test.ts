@@ -72,10 +72,14 @@ describe('a question page', () => {
     );
     const res = await forum.browser().get('/questions/what-is-their-definition-of-cyberspace').expect(200);
     expect(res.text).toContain(`id="comment-${id}"`);
-    expect(res.text).toContain(`<a class="comment__permalink" href="#comment-${id}"><time datetime="`);
-    expect(res.text).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z" title="[^"]+">just now<\/time>/);
+    expect(res.text).toContain(`<article aria-labelledby="by-${id}"><header><b id="by-${id}">`);
+    expect(res.text).toContain(`<a href="#comment-${id}"><time datetime="`);
+    expect(res.text).toMatch(
+      /<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ" title="\d+ \w+ \d{4}, \d\d:\d\d UTC">just now<\/time>/,
+    );
     expect(res.text).toContain('<a href="https://ana.example.org" rel="external nofollow ugc noopener">Ana</a>');
-    expect(res.text).toContain(`href="/questions/what-is-their-definition-of-cyberspace?replyto=${id}#respond"`);
+    // Relative to the page: the server renders the form set to reply.
+    expect(res.text).toContain(`<a href="?replyto=${id}#respond">Reply<span class="sr-only"> to Ana</span></a>`);
   });
 
   it('pages long threads by comments in reading order, replies included', async () => {

@@ -41,7 +41,7 @@ describe('following a question', () => {
     // The same partial as the page: the page holds the same element, tag for tag.
     const page = await supertest(forum.url).get(`/questions/${slug}`);
     expect(page.text).toContain(forAna.html.slice(0, forAna.html.indexOf('>') + 1));
-    expect(page.text).toContain(/<div class="comment__content prose">.*?<\/div>/s.exec(forAna.html)?.[0]);
+    expect(page.text).toContain(/<div class="prose">.*?<\/div>/s.exec(forAna.html)?.[0]);
   });
 
   it('sends exactly the comments missed while disconnected, in order, once', async () => {

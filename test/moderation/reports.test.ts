@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => forum.close());
 
 const slug = 'what-is-concluded';
-const reportUrl = (id: number) => `/questions/${slug}/comments/${id}/report`;
+const reportUrl = (id: number) => `/comments/${id}/report`;
 
 function report(browser = forum.browser(), id: number, fields: Record<string, string> = { reason: 'abuse' }) {
   return browser.post(reportUrl(id)).type('form').send(fields);
@@ -25,11 +25,26 @@ describe('readers’ reports', () => {
   it('every comment on the thread has a Report link to a plain form', async () => {
     const id = commentIdFrom(await answer(forum.browser(), slug, { body: 'reportable' }));
     const thread = await forum.browser().get(`/questions/${slug}`);
-    expect(thread.text).toContain(`<a class="comment__report" href="${reportUrl(id)}" rel="nofollow">Report`);
+    expect(thread.text).toContain(`<a href="${reportUrl(id)}" rel="nofollow">Report<span class="sr-only"> comment by `);
     const page = await forum.browser().get(reportUrl(id)).expect(200);
     for (const reason of ['spam', 'abuse', 'off-topic', 'other']) expect(page.text).toContain(`value="${reason}"`);
     expect(page.text).toContain('name="note"');
     expect(page.text).toContain(`action="${reportUrl(id)}"`);
+  });
+
+  it('still answers at the longer address under the question', async () => {
+    const id = commentIdFrom(await answer(forum.browser(), slug, { body: 'reported the old way' }));
+    const page = await forum.browser().get(`/questions/${slug}/comments/${id}/report`).expect(200);
+    expect(page.text).toContain('reported the old way');
+    await forum
+      .browser()
+      .post(`/questions/${slug}/comments/${id}/report`)
+      .type('form')
+      .send({ reason: 'spam' })
+      .expect(200);
+    expect(
+      await forum.db.selectFrom('comment_reports').select('reason').where('comment_id', '=', id).execute(),
+    ).toEqual([{ reason: 'spam' }]);
   });
 
   it('asks for a reason, keeping the note', async () => {
@@ -95,7 +110,8 @@ describe('readers’ reports', () => {
 
   it('cannot report a held comment, or one from another question', async () => {
     const id = commentIdFrom(await answer(forum.browser(), 'how-useful-can-it-be', { body: 'elsewhere' }));
-    expect((await forum.browser().get(reportUrl(id))).status).toBe(404);
-    expect((await report(forum.browser(), id)).status).toBe(404);
+    const underAnotherQuestion = `/questions/${slug}/comments/${id}/report`;
+    expect((await forum.browser().get(underAnotherQuestion)).status).toBe(404);
+    expect((await forum.browser().post(underAnotherQuestion).type('form').send({ reason: 'spam' })).status).toBe(404);
   });
 });
