@@ -23,6 +23,16 @@ const PERMALINK = ':scope > article > header > a';
 /** The Reply link: without this script it asks the server for the page with the form set to reply. */
 const REPLY_LINK = 'a[href^="?replyto="]';
 
+const relative = new Intl.RelativeTimeFormat('en-GB', { numeric: 'auto' });
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 31_536_000],
+  ['month', 2_592_000],
+  ['week', 604_800],
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+];
+
 const thread = document.querySelector<HTMLElement>('[data-thread-live]');
 const frontPage = document.querySelector<HTMLElement>('[data-questions-live]');
 if (thread) followThread(thread);
@@ -190,7 +200,9 @@ function commentId(element: Element): number {
 function fromHtml(html: string): HTMLElement | null {
   const template = document.createElement('template');
   template.innerHTML = html.trim();
-  return template.content.firstElementChild as HTMLElement | null;
+  const element = template.content.firstElementChild as HTMLElement | null;
+  if (element) showRelativeTimes(element);
+  return element;
 }
 
 /** "Reply" moves the form under the comment being answered. */
@@ -328,24 +340,21 @@ function followAnswerCounts(section: HTMLElement): void {
   });
 }
 
-const relative = new Intl.RelativeTimeFormat('en-GB', { numeric: 'auto' });
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 31_536_000],
-  ['month', 2_592_000],
-  ['week', 604_800],
-  ['day', 86_400],
-  ['hour', 3_600],
-  ['minute', 60],
-];
+/**
+ * The server writes exact times ("26 Nov 2026, 14:05 UTC"): right for readers without
+ * this script, and true however long a page is kept. Shown here as "3 minutes ago",
+ * with the exact time kept in the title, and kept true while the page is open.
+ */
+function showRelativeTimes(root: ParentNode): void {
+  for (const time of root.querySelectorAll<HTMLTimeElement>('.comment time[datetime]')) {
+    if (!time.title) time.title = time.textContent ?? '';
+    const seconds = Math.round((Date.parse(time.dateTime) - Date.now()) / 1000);
+    const unit = UNITS.find(([, size]) => Math.abs(seconds) >= size);
+    time.textContent = unit ? relative.format(Math.trunc(seconds / unit[1]), unit[0]) : 'just now';
+  }
+}
 
-/** Server-rendered "3 minutes ago" goes stale while the page is open; keep it true. */
 function refreshRelativeTimes(): void {
-  const update = () => {
-    for (const time of document.querySelectorAll<HTMLTimeElement>('.comment time[datetime]')) {
-      const seconds = Math.round((Date.parse(time.dateTime) - Date.now()) / 1000);
-      const unit = UNITS.find(([, size]) => Math.abs(seconds) >= size);
-      time.textContent = unit ? relative.format(Math.trunc(seconds / unit[1]), unit[0]) : 'just now';
-    }
-  };
-  setInterval(update, RELATIVE_TIME_REFRESH_MS);
+  showRelativeTimes(document);
+  setInterval(() => showRelativeTimes(document), RELATIVE_TIME_REFRESH_MS);
 }

@@ -1,5 +1,4 @@
 import { exactTime } from '../views/helpers/exact-time.js';
-import { relativeTime } from '../views/helpers/relative-time.js';
 import type { Templates } from '../views/templates.js';
 import { type Comment, reportPath } from './comment.js';
 import { buildTree, type TreeNode } from './comment-tree.js';
@@ -11,7 +10,6 @@ export interface CommentView {
   url: string | null;
   html: string;
   createdIso: string;
-  createdRelative: string;
   createdExact: string;
   pending: boolean;
   mine: boolean;
@@ -32,7 +30,6 @@ export interface ViewContext {
   earlierIds?: ReadonlySet<number>;
   /** Authors by id, to name the person a capped reply answered. */
   authors?: ReadonlyMap<number, string>;
-  now?: Date;
 }
 
 export function threadView(comments: readonly Comment[], context: ViewContext): CommentView[] {
@@ -50,7 +47,6 @@ function nodeView(node: TreeNode<Comment>, context: ViewContext): CommentView {
 
 /** One comment; its replies are added by the tree. */
 export function commentView(comment: Comment, context: ViewContext): CommentView {
-  const now = context.now ?? new Date();
   const answeredSomeoneElse = comment.inReplyToId !== null && comment.inReplyToId !== comment.parentId;
   return {
     id: comment.id,
@@ -58,7 +54,6 @@ export function commentView(comment: Comment, context: ViewContext): CommentView
     url: comment.url,
     html: comment.html,
     createdIso: isoToTheSecond(comment.createdAt),
-    createdRelative: relativeTime(comment.createdAt, now),
     createdExact: exactTime(comment.createdAt),
     pending: comment.status === 'pending',
     mine: context.ownIds?.has(comment.id) ?? false,

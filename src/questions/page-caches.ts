@@ -6,13 +6,14 @@ import type { ThreadSection } from './thread-page.js';
 
 /** Post pages are one group: any change to any answer count empties it. */
 export const ALL_POSTS = 0;
-// A minute keeps no-JavaScript readers' relative times honest; changes drop entries at once.
+// Changes drop entries at once; the minute is a safety net, should a message from another
+// process about a change be lost (pages hold exact times, so nothing else goes stale).
 const TTL_MS = 60_000;
 
 /**
- * What this process keeps rendered: thread pages (2,000 pages of up to 50 threads: a
- * few hundred MB at most), post pages with their ETags, and questions by slug. Every
- * domain event that changes what a page shows drops that question's entries; a change
+ * What this process keeps rendered: thread pages (at most 2,000; at the default 100
+ * comments a page each is ~0.1 MB with its deflated copy, so ~220 MB if all are kept),
+ * post pages with their ETags, and questions by slug. Every domain event that changes what a page shows drops that question's entries; a change
  * made on another process arrives through live/ and `invalidateQuestion`.
  */
 export function createPageCaches(db: DB, events: ForumEvents) {
