@@ -24,6 +24,18 @@ export async function deflatePart(raw: Buffer): Promise<DeflatedPart> {
   return { raw, deflated: await deflateRawAsync(raw, { finishFlush: constants.Z_FULL_FLUSH }) };
 }
 
+/**
+ * Deflates parts as they come, keeping the last one while the same bytes come again
+ * (the head of a kept page is the same for every reader of it until the page changes).
+ */
+export function deflateMemo(): (raw: Buffer) => DeflatedPart {
+  let last: DeflatedPart | undefined;
+  return (raw) => {
+    if (!last?.raw.equals(raw)) last = { raw, deflated: deflateRawSync(raw, { finishFlush: constants.Z_FULL_FLUSH }) };
+    return last;
+  };
+}
+
 /** ID1 ID2, CM deflate, no flags, no time, no extra flags, OS unknown. */
 const HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 /** An empty final block: ends the deflate stream after a part that was deflated in advance. */

@@ -8,7 +8,7 @@ import { threadView } from '../comments/comment-view.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import type { Csrf } from '../http/csrf.js';
-import { type DeflatedPart, deflatePart, gzipParts } from '../http/gzip-parts.js';
+import { type DeflatedPart, deflateMemo, deflatePart, gzipParts } from '../http/gzip-parts.js';
 import { commenterOf, visitorIdOf } from '../http/visitor.js';
 import { messages } from '../messages.js';
 import type { SettingsSource } from '../moderation/settings.service.js';
@@ -31,8 +31,11 @@ export interface ThreadPageDeps {
 export interface ThreadSection {
   /** The rendered comments, encoded once: every page view sends these same bytes. */
   html: Buffer;
-  /** The same, deflated once for gzip responses (kept sections only: see gzip-parts.ts). */
-  deflated?: () => Promise<DeflatedPart>;
+  /**
+   * For gzip responses (kept sections only: see gzip-parts.ts): the thread deflated
+   * once, and the page's head deflated once while it stays the same.
+   */
+  gzip?: { thread: () => Promise<DeflatedPart>; head: (raw: Buffer) => DeflatedPart };
   comments: Comment[];
   answerCount: number;
   latestId: number;
@@ -180,9 +183,9 @@ export function createThreadPage(deps: ThreadPageDeps) {
     }
     const head = Buffer.from(page.slice(0, slot));
     const tail = Buffer.from(page.slice(slot + THREAD_SLOT.length));
-    if (section.deflated && req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+    if (section.gzip && req.acceptsEncodings('gzip', 'identity') === 'gzip') {
       res.set('Content-Encoding', 'gzip');
-      sendPieces(res, gzipParts([head, await section.deflated(), tail]));
+      sendPieces(res, gzipParts([section.gzip.head(head), await section.gzip.thread(), tail]));
     } else {
       sendPieces(res, [head, section.html, tail]);
     }
@@ -191,15 +194,15 @@ export function createThreadPage(deps: ThreadPageDeps) {
 
 /** A kept section deflates its thread once, the first time a gzip response needs it. */
 function withDeflated(section: ThreadSection): ThreadSection {
-  let deflated: Promise<DeflatedPart> | undefined;
-  return { ...section, deflated: () => (deflated ??= deflatePart(section.html)) };
+  let thread: Promise<DeflatedPart> | undefined;
+  return { ...section, gzip: { thread: () => (thread ??= deflatePart(section.html)), head: deflateMemo() } };
 }
 
 /** Writes a body given in pieces, with its length (the compression middleware leaves encoded ones alone). */
 function sendPieces(res: Response, pieces: readonly Buffer[]): void {
-  res.set('Content-Length', String(pieces.reduce((total, piece) => total + piece.length, 0)));
-  for (const piece of pieces.slice(0, -1)) res.write(piece);
-  res.end(pieces.at(-1));
+  const body = Buffer.concat(pieces);
+  res.set('Content-Length', String(body.length));
+  res.end(body);
 }
 
 export type RenderThreadPage = ReturnType<typeof createThreadPage>;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { deflatePart, gzipParts } from '../../src/http/gzip-parts.js';
+import { deflateMemo, deflatePart, gzipParts } from '../../src/http/gzip-parts.js';
 
 /** gunzipSync checks the trailer's CRC-32 and length, so a wrong one fails here. */
 const gunzip = (pieces: Buffer[]) => gunzipSync(Buffer.concat(pieces)).toString();
@@ -33,5 +33,14 @@ describe('gzip from parts deflated at different times', () => {
       const body = gunzipSync(Buffer.concat(gzipParts([Buffer.from(reader), noise, Buffer.from(reader)])));
       expect(body.subarray(reader.length, -reader.length).equals(noise.raw)).toBe(true);
     }
+  });
+
+  it('deflates a repeated head once, and again when its bytes change', async () => {
+    const deflateHead = deflateMemo();
+    const first = deflateHead(Buffer.from(head));
+    expect(deflateHead(Buffer.from(head))).toBe(first);
+    const changed = deflateHead(Buffer.from(`${head}<p>closed</p>`));
+    expect(changed).not.toBe(first);
+    expect(gunzip(gzipParts([changed, await deflatePart(thread), tail]))).toBe(`${head}<p>closed</p>${thread}${tail}`);
   });
 });
