@@ -24,6 +24,7 @@ const PERMALINK = ':scope > article > header > a';
 const REPLY_LINK = 'a[href^="?replyto="]';
 
 const relative = new Intl.RelativeTimeFormat('en-GB', { numeric: 'auto' });
+const exact = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 31_536_000],
   ['month', 2_592_000],
@@ -341,14 +342,15 @@ function followAnswerCounts(section: HTMLElement): void {
 }
 
 /**
- * The server writes exact times ("26 Nov 2026, 14:05 UTC"): right for readers without
- * this script, and true however long a page is kept. Shown here as "3 minutes ago",
- * with the exact time kept in the title, and kept true while the page is open.
+ * The server writes relative times ("3 minutes ago"), true when the page was rendered
+ * (a kept page up to a minute old). Here they are kept true while the page is open,
+ * with the exact moment, in the reader's own time zone, in the title.
  */
 function showRelativeTimes(root: ParentNode): void {
   for (const time of root.querySelectorAll<HTMLTimeElement>('.comment time[datetime]')) {
-    if (!time.title) time.title = time.textContent ?? '';
-    const seconds = Math.round((Date.parse(time.dateTime) - Date.now()) / 1000);
+    const when = Date.parse(time.dateTime);
+    if (!time.title) time.title = exact.format(when);
+    const seconds = Math.round((when - Date.now()) / 1000);
     const unit = UNITS.find(([, size]) => Math.abs(seconds) >= size);
     time.textContent = unit ? relative.format(Math.trunc(seconds / unit[1]), unit[0]) : 'just now';
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isId } from '../http/ids.js';
 import { messages } from '../messages.js';
 import type { CommentDraft } from './comment.service.js';
 
@@ -68,7 +69,7 @@ const schema = z.object({
   parent_id: z
     .string()
     .trim()
-    .refine((value) => value === '' || /^[1-9]\d{0,9}$/.test(value), messages.parentNotNumber),
+    .refine((value) => value === '' || isId(value), messages.parentNotNumber),
 });
 
 /** "example.org" is taken to mean https://example.org, as people type it. */

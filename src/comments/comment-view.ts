@@ -1,4 +1,4 @@
-import { exactTime } from '../views/helpers/exact-time.js';
+import { relativeTime } from '../views/helpers/relative-time.js';
 import type { Templates } from '../views/templates.js';
 import { type Comment, reportPath } from './comment.js';
 import { buildTree, type TreeNode } from './comment-tree.js';
@@ -10,13 +10,14 @@ export interface CommentView {
   url: string | null;
   html: string;
   createdIso: string;
-  createdExact: string;
+  createdRelative: string;
   pending: boolean;
   mine: boolean;
   /** Shown again at the top of a page that continues its conversation. */
   earlier: boolean;
   byModerator: boolean;
-  inReplyTo: { id: number; author: string | null } | null;
+  /** The comment a capped reply answered: a link within the page, or to its lasting address when it is on another. */
+  inReplyTo: { href: string; author: string | null } | null;
   reportUrl: string;
   children: CommentView[];
 }
@@ -30,6 +31,7 @@ export interface ViewContext {
   earlierIds?: ReadonlySet<number>;
   /** Authors by id, to name the person a capped reply answered. */
   authors?: ReadonlyMap<number, string>;
+  now?: Date;
 }
 
 export function threadView(comments: readonly Comment[], context: ViewContext): CommentView[] {
@@ -54,17 +56,21 @@ export function commentView(comment: Comment, context: ViewContext): CommentView
     url: comment.url,
     html: comment.html,
     createdIso: isoToTheSecond(comment.createdAt),
-    createdExact: exactTime(comment.createdAt),
+    createdRelative: relativeTime(comment.createdAt, context.now ?? new Date()),
     pending: comment.status === 'pending',
     mine: context.ownIds?.has(comment.id) ?? false,
     earlier: context.earlierIds?.has(comment.id) ?? false,
     byModerator: comment.byModerator,
     inReplyTo: answeredSomeoneElse
-      ? { id: comment.inReplyToId as number, author: context.authors?.get(comment.inReplyToId as number) ?? null }
+      ? answered(comment.inReplyToId as number, context.authors?.get(comment.inReplyToId as number) ?? null)
       : null,
     reportUrl: reportPath(comment.id),
     children: [],
   };
+}
+
+function answered(id: number, author: string | null) {
+  return { href: author === null ? `/comments/${id}` : `#comment-${id}`, author };
 }
 
 /** PRODUCT.md's JSON for a comment; `html` is the page's own partial for it. */

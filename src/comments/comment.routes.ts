@@ -4,14 +4,17 @@ import { AppError, notFound } from '../http/app-error.js';
 import { formBody, jsonBody } from '../http/body-parsers.js';
 import type { Csrf } from '../http/csrf.js';
 import { wantsJson } from '../http/error-handler.js';
+import { MAX_ID, parseId } from '../http/ids.js';
 import { ensureVisitorId, rememberCommenter, visitorIdOf } from '../http/visitor.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { messages } from '../messages.js';
 import type { SettingsSource } from '../moderation/settings.service.js';
-import { commentOnPage } from '../questions/question.js';
+import { commentOnPage, commentPath, type Question, questionPath, toQuestion } from '../questions/question.js';
+import { findQuestionById } from '../questions/question.repository.js';
 import { questionBySlug } from '../questions/question.routes.js';
 import type { RenderThreadPage } from '../questions/thread-page.js';
 import type { Templates } from '../views/templates.js';
+import type { Comment } from './comment.js';
 import type { CommentService } from './comment.service.js';
 import { parseCommentForm } from './comment-form.js';
 import { commentJson } from './comment-view.js';
@@ -55,8 +58,14 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
       });
       rememberCommenter(req, res, { author: form.draft.author, email: form.draft.email, url: form.draft.url ?? '' });
       // Straight to the comment, on the page of the thread it is on (held ones too: their
-      // author sees them there, awaiting moderation).
-      const shownAt = commentOnPage(question.slug, comment.id, await comments.pageOf(comment));
+      // author sees them there, awaiting moderation). It is stored already: should finding
+      // its page fail now, its lasting address leads there later, and the post is not lost.
+      const page = await comments.pageOf(comment).catch((error: unknown) => {
+        req.log.warn({ err: error }, 'could not find the page of a stored comment');
+        return undefined;
+      });
+      const shownAt =
+        page === undefined ? commentPath(question.slug, comment.id) : commentOnPage(question.slug, comment.id, page);
       if (json) {
         const { maxThreadDepth } = await settings.current();
         const body = commentJson(comment, templates, {
@@ -83,13 +92,32 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
     }
   });
 
-  // A comment's lasting address: to the page it is on now, which changes as the thread grows.
+  /**
+   * Where a comment is shown now: the page of its thread it is on (which changes as the
+   * thread grows), or its question's page when it is not shown (removed, or held and not
+   * this visitor's).
+   */
+  async function whereShown(question: Question, found: { comment: Comment; visible: boolean }) {
+    if (!found.visible) return questionPath(question.slug);
+    return commentOnPage(question.slug, found.comment.id, await comments.pageOf(found.comment));
+  }
+
+  // A comment's lasting addresses: the short one (feeds, the moderation pages, "replying
+  // to" links across pages) and the one under its question.
+  router.get('/comments/:id', async (req, res) => {
+    const id = parseId(req.params.id);
+    const found = id === undefined ? undefined : await comments.locate(id, visitorIdOf(req));
+    const question = found ? await findQuestionById(db, found.comment.questionId) : undefined;
+    if (!found || !question) throw notFound(messages.commentNotFound);
+    res.redirect(302, await whereShown(toQuestion(question), found));
+  });
+
   router.get('/questions/:slug/comments/:id', async (req, res) => {
     const question = await questionBySlug(db, req.params.slug);
-    const id = /^[1-9]\d{0,9}$/.test(req.params.id) ? Number(req.params.id) : undefined;
-    const comment = id === undefined ? undefined : await comments.findVisible(question, id, visitorIdOf(req));
-    if (!comment) throw notFound(messages.commentNotFound);
-    res.redirect(302, commentOnPage(question.slug, comment.id, await comments.pageOf(comment)));
+    const id = parseId(req.params.id);
+    const found = id === undefined ? undefined : await comments.locate(id, visitorIdOf(req));
+    if (found?.comment.questionId !== question.id) throw notFound(messages.commentNotFound);
+    res.redirect(302, await whereShown(question, found));
   });
 
   router.get('/api/questions/:slug/comments', async (req, res) => {
@@ -98,7 +126,8 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
     if (typeof after !== 'string' || !/^\d{1,10}$/.test(after)) {
       throw new AppError(400, 'invalid_after', messages.afterNotWholeNumber, { after: messages.afterNotWholeNumber });
     }
-    const list = await comments.listSince(question, Number(after), CATCH_UP_LIMIT + 1);
+    // Nothing is newer than the largest id there can be.
+    const list = await comments.listSince(question, Math.min(Number(after), MAX_ID), CATCH_UP_LIMIT + 1);
     const page = list.slice(0, CATCH_UP_LIMIT);
     const { maxThreadDepth } = await settings.current();
     res.json({

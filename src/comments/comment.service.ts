@@ -275,12 +275,21 @@ export function createCommentService(deps: CommentServiceDeps) {
     return comment.status === 'approved' ? Math.floor(before / perPage) + 1 : Math.max(1, Math.ceil(before / perPage));
   }
 
-  /** A comment of this question that this visitor may see: approved, or their own held one. */
-  async function findVisible(question: Question, id: number, visitorId: string | undefined) {
+  /**
+   * A comment by id, and whether this visitor may see it (approved, or their own held
+   * one); undefined when there is no such comment.
+   */
+  async function locate(id: number, visitorId: string | undefined) {
     const found = await findComment(db, id);
-    if (!found || found.question_id !== question.id) return undefined;
+    if (!found) return undefined;
     const visible = found.status === 'approved' || (found.status === 'pending' && found.visitor_id === visitorId);
-    return visible ? toComment(found) : undefined;
+    return { comment: toComment(found), visible };
+  }
+
+  /** A comment of this question that this visitor may see. */
+  async function findVisible(question: Question, id: number, visitorId: string | undefined) {
+    const found = await locate(id, visitorId);
+    return found?.visible && found.comment.questionId === question.id ? found.comment : undefined;
   }
 
   async function listHighlights(question: Question): Promise<Comment[]> {
@@ -291,7 +300,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     return (await listApprovedAfter(db, question.id, afterId, limit)).map(toComment);
   }
 
-  return { postComment, postModeratorReply, listThread, pageOf, findVisible, listHighlights, listSince };
+  return { postComment, postModeratorReply, listThread, pageOf, locate, findVisible, listHighlights, listSince };
 }
 
 export type CommentService = ReturnType<typeof createCommentService>;

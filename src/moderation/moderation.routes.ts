@@ -4,6 +4,7 @@ import type { DB } from '../db/database.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { jsonBody, moderationFormBody } from '../http/body-parsers.js';
 import { wantsJson } from '../http/error-handler.js';
+import { isId } from '../http/ids.js';
 import { messages } from '../messages.js';
 import { requireAdmin, requireModerator, signedInModerator, verifyCsrf } from '../moderators/guards.js';
 import { questionPath } from '../questions/question.js';
@@ -35,12 +36,11 @@ export interface ModerationRoutesDeps {
   questions: QuestionModeration;
 }
 
-const ID = /^[1-9]\d{0,9}$/;
 const LOG_PAGE_SIZE = 100;
 
 function commentId(req: Request): number {
   const id = String(req.params.id ?? '');
-  if (!ID.test(id)) throw notFound(messages.commentNotFound);
+  if (!isId(id)) throw notFound(messages.commentNotFound);
   return Number(id);
 }
 
@@ -77,7 +77,7 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
 
   router.get('/mod', async (req, res) => {
     const tab = queueTabs.includes(req.query.tab as QueueTab) ? (req.query.tab as QueueTab) : 'pending';
-    const pageText = typeof req.query.page === 'string' && ID.test(req.query.page) ? req.query.page : '1';
+    const pageText = typeof req.query.page === 'string' && isId(req.query.page) ? req.query.page : '1';
     const page = Math.min(Number(pageText), 10_000);
     const { rows, hasMore, counts } = await moderation.queue(tab, page);
     const here = `/mod${tab === 'pending' ? '' : `?tab=${tab}`}`;
@@ -97,7 +97,7 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
   router.post('/mod/comments/bulk', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const raw = body['ids[]'] ?? body.ids;
-    const ids = (Array.isArray(raw) ? raw : [raw]).filter((id): id is string => typeof id === 'string' && ID.test(id));
+    const ids = (Array.isArray(raw) ? raw : [raw]).filter((id): id is string => typeof id === 'string' && isId(id));
     const action = body.action as ModerationAction;
     if (ids.length === 0 || !moderationActions.includes(action)) {
       throw new AppError(422, 'nothing_selected', messages.nothingSelected);
@@ -165,11 +165,11 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
     const query = req.query as Record<string, unknown>;
     const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string).trim() : '');
     const filter = {
-      moderatorId: ID.test(text('moderator')) ? Number(text('moderator')) : undefined,
+      moderatorId: isId(text('moderator')) ? Number(text('moderator')) : undefined,
       action: text('action') !== '' ? text('action').slice(0, 50) : undefined,
-      commentId: ID.test(text('comment')) ? Number(text('comment')) : undefined,
+      commentId: isId(text('comment')) ? Number(text('comment')) : undefined,
     };
-    const page = ID.test(text('page')) ? Math.min(Number(text('page')), 10_000) : 1;
+    const page = isId(text('page')) ? Math.min(Number(text('page')), 10_000) : 1;
     const [rows, facets] = await Promise.all([
       listLogEntries(db, filter, { limit: LOG_PAGE_SIZE + 1, offset: (page - 1) * LOG_PAGE_SIZE }),
       logFacets(db),
@@ -201,8 +201,7 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
     form: { status?: number; values: Record<string, string>; errors: Record<string, string> },
   ) => {
     const now = new Date();
-    const fromId =
-      typeof req.query.comment === 'string' && ID.test(req.query.comment) ? Number(req.query.comment) : null;
+    const fromId = typeof req.query.comment === 'string' && isId(req.query.comment) ? Number(req.query.comment) : null;
     const from = fromId ? await moderation.findForEdit(fromId).catch(() => undefined) : undefined;
     const rows = await bans.list();
     renderModPage(res, templates, 'mod-bans', {
@@ -252,7 +251,7 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
 
   router.post('/mod/bans/:id/lift', requireAdmin, async (req, res) => {
     const id = String(req.params.id ?? '');
-    if (!ID.test(id)) throw notFound(messages.banNotFound);
+    if (!isId(id)) throw notFound(messages.banNotFound);
     const ban = await bans.lift(Number(id), signedInModerator(res));
     respond(req, res, { id: ban.id, lifted: true }, `Lifted the ban on ${ban.value}.`);
   });

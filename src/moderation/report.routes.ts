@@ -4,6 +4,7 @@ import { findComment } from '../comments/comment.repository.js';
 import type { DB } from '../db/database.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { formBody } from '../http/body-parsers.js';
+import { isId } from '../http/ids.js';
 import { ensureVisitorId } from '../http/visitor.js';
 import { messages } from '../messages.js';
 import { commentPath, type Question, questionPath, toQuestion } from '../questions/question.js';
@@ -29,7 +30,7 @@ export function reportRoutes(deps: { db: DB; templates: Templates; reports: Repo
   async function target(req: Request) {
     const named = req.params.slug === undefined ? undefined : await questionBySlug(db, String(req.params.slug));
     const id = String(req.params.id);
-    const comment = /^[1-9]\d{0,9}$/.test(id) ? await findComment(db, Number(id)) : undefined;
+    const comment = isId(id) ? await findComment(db, Number(id)) : undefined;
     if (comment?.status !== 'approved' || (named && comment.question_id !== named.id)) {
       throw notFound(messages.commentNotFound);
     }

@@ -1,8 +1,8 @@
 /**
  * Rendered pages and page parts, kept in this process until something changes them.
  * Entries are grouped by question; a change to a question (a new, approved, edited or
- * removed comment, here or on another process) drops its group; entries also expire
- * after a time-to-live.
+ * removed comment, here or on another process) drops its group. A short time-to-live
+ * keeps relative times ("3 minutes ago") honest for readers without JavaScript.
  */
 export class PageCache<T> {
   private readonly entries = new Map<string, { value: Promise<T>; group: number; expires: number }>();

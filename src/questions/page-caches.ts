@@ -6,8 +6,8 @@ import type { ThreadSection } from './thread-page.js';
 
 /** Post pages are one group: any change to any answer count empties it. */
 export const ALL_POSTS = 0;
-// Changes drop entries at once; the minute is a safety net, should a message from another
-// process about a change be lost (pages hold exact times, so nothing else goes stale).
+// A minute keeps no-JavaScript readers' relative times honest, and is a safety net should a
+// message from another process about a change be lost; changes drop entries at once.
 const TTL_MS = 60_000;
 
 /**

@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import { wantsJson } from '../http/error-handler.js';
+import { isId } from '../http/ids.js';
 import { messages } from '../messages.js';
 import { renderModPage, setNotice } from '../moderation/mod-page.js';
 import { signedInModerator } from '../moderators/guards.js';
@@ -11,11 +12,9 @@ import { questionPath, toQuestion } from './question.js';
 import { findQuestionById, listQuestionsWithCounts } from './question.repository.js';
 import { parseQuestionForm, type QuestionModeration } from './question-moderation.service.js';
 
-const ID = /^[1-9]\d{0,9}$/;
-
 function questionId(req: Request): number {
   const id = String(req.params.id ?? '');
-  if (!ID.test(id)) throw notFound(messages.questionNotFound);
+  if (!isId(id)) throw notFound(messages.questionNotFound);
   return Number(id);
 }
 
@@ -88,7 +87,7 @@ export function registerQuestionModeration(
   router.post('/mod/questions', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const form = parseQuestionForm(body);
-    const postId = typeof body.post_id === 'string' && ID.test(body.post_id) ? Number(body.post_id) : null;
+    const postId = typeof body.post_id === 'string' && isId(body.post_id) ? Number(body.post_id) : null;
     const posts = await listPosts(db);
     const errors = form.ok ? {} : { ...form.errors };
     if (!postId || !posts.some((post) => post.id === postId)) errors.post_id = messages.postRequired;

@@ -5,6 +5,7 @@ import { describeChallenge, issueToken } from '../captcha/challenge.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import type { Csrf } from '../http/csrf.js';
+import { parseId } from '../http/ids.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { messages } from '../messages.js';
 import type { SettingsSource } from '../moderation/settings.service.js';
@@ -40,12 +41,7 @@ const threadQuery = z.object({
     .regex(/^[1-9]\d{0,5}$/)
     .transform(Number)
     .optional(),
-  replyto: z
-    .string()
-    .regex(/^[1-9]\d{0,9}$/)
-    .transform(Number)
-    .optional()
-    .catch(undefined),
+  replyto: z.string().transform(parseId).optional().catch(undefined),
 });
 
 export async function questionBySlug(db: DB, slug: string): Promise<Question> {

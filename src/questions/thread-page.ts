@@ -9,6 +9,7 @@ import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import type { Csrf } from '../http/csrf.js';
 import { type DeflatedPart, deflateMemo, deflatePart, gzipParts } from '../http/gzip-parts.js';
+import { parseId } from '../http/ids.js';
 import { commenterOf, visitorIdOf } from '../http/visitor.js';
 import { messages } from '../messages.js';
 import type { SettingsSource } from '../moderation/settings.service.js';
@@ -112,7 +113,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
   ): Promise<void> {
     const settings = await deps.settings.current();
     const remembered = commenterOf(req);
-    const replyToId = options.replyToId ?? numberOrUndefined(options.form?.values.parent_id);
+    const replyToId = options.replyToId ?? parseId(options.form?.values.parent_id);
     const pageNumber = options.pageNumber ?? (replyToId ? await pageHolding(question, replyToId, req) : 1);
     // Only someone who has commented has comments of their own to mark or to see held;
     // everyone else reads the same page, kept rendered until the thread changes.
@@ -170,8 +171,8 @@ export function createThreadPage(deps: ThreadPageDeps) {
       },
     });
     // The page around the thread is per reader (tokens, form); the thread's bytes are
-    // shared, so they are sent as they are kept rather than copied into a new string,
-    // and to browsers that take gzip, as they were deflated when kept.
+    // shared: joined as kept bytes (not built into a new string and encoded again on
+    // every view), and for browsers that take gzip, as they were deflated when kept.
     const slot = page.indexOf(THREAD_SLOT);
     res
       .status(options.status ?? 200)
@@ -195,7 +196,12 @@ export function createThreadPage(deps: ThreadPageDeps) {
 /** A kept section deflates its thread once, the first time a gzip response needs it. */
 function withDeflated(section: ThreadSection): ThreadSection {
   let thread: Promise<DeflatedPart> | undefined;
-  return { ...section, gzip: { thread: () => (thread ??= deflatePart(section.html)), head: deflateMemo() } };
+  const deflateThread = () =>
+    deflatePart(section.html).catch((error: unknown) => {
+      thread = undefined; // the next gzip response tries again
+      throw error;
+    });
+  return { ...section, gzip: { thread: () => (thread ??= deflateThread()), head: deflateMemo() } };
 }
 
 /** Writes a body given in pieces, with its length (the compression middleware leaves encoded ones alone). */
@@ -206,10 +212,6 @@ function sendPieces(res: Response, pieces: readonly Buffer[]): void {
 }
 
 export type RenderThreadPage = ReturnType<typeof createThreadPage>;
-
-function numberOrUndefined(value: string | undefined): number | undefined {
-  return value && /^\d+$/.test(value) ? Number(value) : undefined;
-}
 
 function pageUrl(path: string, page: number): string {
   return page === 1 ? `${path}#comments` : `${path}?page=${page}#comments`;

@@ -109,6 +109,21 @@ describe('hostile input', () => {
     await forum.browser().get('/healthz').expect(200);
   });
 
+  it('treats ids beyond what the database holds as naming nothing, never as a 500', async () => {
+    const browser = forum.browser();
+    for (const id of ['2147483648', '9999999999']) {
+      const page = await browser.get(`/questions/${slug}?replyto=${id}`).expect(200);
+      expect(readForm(page.text).parentId).toBe('');
+      await browser.get(`/questions/${slug}/comments/${id}`).expect(404);
+      await browser.get(`/comments/${id}/report`).expect(404);
+      const after = await browser.get(`/api/questions/${slug}/comments?after=${id}`).expect(200);
+      expect(after.body.comments).toEqual([]);
+      const reply = await answer(browser, slug, { body: 'Kept, whatever the id', parent_id: id });
+      expect(reply.status).toBe(422);
+      expect(reply.text).toContain('Kept, whatever the id</textarea>');
+    }
+  });
+
   it('refuses oversized headers with 431 and stays up', async () => {
     // Header limits are the HTTP server's (Node's 16 KB), so this needs a listening one,
     // on the same database; it is closed without closing that database.
