@@ -1,6 +1,6 @@
 import { relativeTime } from '../views/helpers/relative-time.js';
 import type { Templates } from '../views/templates.js';
-import { type Comment, reportPath } from './comment.js';
+import { type Comment, commentAddress, reportPath } from './comment.js';
 import { buildTree, type TreeNode } from './comment-tree.js';
 
 /** What the comment partial needs to draw one comment and its replies. */
@@ -70,7 +70,7 @@ export function commentView(comment: Comment, context: ViewContext): CommentView
 }
 
 function answered(id: number, author: string | null) {
-  return { href: author === null ? `/comments/${id}` : `#comment-${id}`, author };
+  return { href: author === null ? commentAddress(id) : `#comment-${id}`, author };
 }
 
 /** PRODUCT.md's JSON for a comment; `html` is the page's own partial for it. */

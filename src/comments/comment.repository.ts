@@ -66,9 +66,12 @@ export async function listThreadPage(
   };
 }
 
-function publicRow<T extends PublicCommentRow>(row: T): PublicCommentRow {
-  return Object.fromEntries(PUBLIC_COLUMNS.map((column) => [column, row[column]])) as PublicCommentRow;
+/** A row of the page query without the flag and counts it carries alongside the comment. */
+function publicRow({ earlier, answer_count, latest_id, ...row }: PageQueryRow): PublicCommentRow {
+  return row;
 }
+
+type PageQueryRow = Awaited<ReturnType<ReturnType<typeof threadPageQuery>['execute']>>[number];
 
 /** listThreadPage's query, unexecuted, so that a test can check its plan. */
 export function threadPageQuery(db: DB, questionId: number, page: { limit: number; offset: number }) {

@@ -28,7 +28,12 @@ export interface Comment {
  * still answers, for links made before).
  */
 export function reportPath(commentId: number): string {
-  return `/comments/${commentId}/report`;
+  return `${commentAddress(commentId)}/report`;
+}
+
+/** A comment's short lasting address: it redirects to the page the comment is on now. */
+export function commentAddress(commentId: number): string {
+  return `/comments/${commentId}`;
 }
 
 export function toComment(row: PublicCommentRow): Comment {

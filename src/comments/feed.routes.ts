@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { DB } from '../db/database.js';
 import { commentPath } from '../questions/question.js';
 import type { Templates } from '../views/templates.js';
+import { commentAddress } from './comment.js';
 import { listLatestApproved } from './comment.repository.js';
 
 const FEED_SIZE = 50;
@@ -14,7 +15,7 @@ export function feedRoutes(db: DB, templates: Templates, publicUrl: string): Rou
     const items = rows.map((row) => ({
       title: `${row.author} on “${row.wording}”`,
       link: `${publicUrl}${commentPath(row.slug, row.id)}`,
-      guid: `${publicUrl}/comments/${row.id}`,
+      guid: `${publicUrl}${commentAddress(row.id)}`,
       date: new Date(row.created_at).toUTCString(),
       html: row.body_html,
     }));

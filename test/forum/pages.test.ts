@@ -227,6 +227,9 @@ describe('a question page', () => {
     const [first, second] = [await get('gzip, deflate, br'), await get('gzip')];
     for (const res of [first, second]) {
       expect(res.headers['content-encoding']).toBe('gzip');
+      // Joined from kept pieces, with its length: compression() would stream it chunked.
+      expect(Number(res.headers['content-length'])).toBeGreaterThan(0);
+      expect(res.headers['transfer-encoding']).toBeUndefined();
       expect(res.headers.vary).toContain('Accept-Encoding');
       expect(res.text).toContain(`id="comment-${id}"`);
       expect(res.text).toContain('</html>');
