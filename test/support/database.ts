@@ -1,10 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { inject } from 'vitest';
 import { connectServer, type DatabaseHandle, embeddedOptions, openEmbedded } from '../../src/db/connect.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 
-export const TEMPLATE_DATABASE = 'open_questions_test_template';
+/**
+ * Named after the checkout, so suites run from two working trees at once (one server)
+ * never drop each other's template.
+ */
+export const TEMPLATE_DATABASE = `open_questions_test_template_${createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 8)}`;
 
 /** The same server, another database on it. */
 export function adminUrl(url: string, database?: string): string {
