@@ -5,7 +5,7 @@
  * Bundled by esbuild into public/js/live.js (with the Socket.IO client).
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientEvents, LiveComment, ServerEvents } from '../src/live/events.js';
+import type { ClientEvents, LiveComment, ServerEvents } from '../src/live/socket-contract.js';
 
 type LiveSocket = Socket<ServerEvents, ClientEvents>;
 

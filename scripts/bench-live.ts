@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientEvents, ServerEvents } from '../src/live/events.js';
+import type { ClientEvents, ServerEvents } from '../src/live/socket-contract.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { solveCaptcha } from './solve-captcha.js';
 

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientEvents, ServerEvents } from '../src/live/events.js';
+import type { ClientEvents, ServerEvents } from '../src/live/socket-contract.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { solveCaptcha } from './solve-captcha.js';
 

@@ -24,7 +24,6 @@ import { moderationRoutes } from './moderation/moderation.routes.js';
 import { createModerationService } from './moderation/moderation.service.js';
 import { reportRoutes } from './moderation/report.routes.js';
 import { createReportService } from './moderation/report.service.js';
-import { createSettingsService, type SettingsService } from './moderation/settings.service.js';
 import { loadModerator } from './moderators/guards.js';
 import { createModeratorAccounts, type ModeratorAccounts } from './moderators/moderator.service.js';
 import { signInRoutes } from './moderators/sign-in.routes.js';
@@ -35,6 +34,7 @@ import { questionRoutes } from './questions/question.routes.js';
 import { createQuestionModeration } from './questions/question-moderation.service.js';
 import { createThreadPage } from './questions/thread-page.js';
 import { sessionMiddleware } from './sessions/session.js';
+import { createSettingsService, type SettingsService } from './settings/settings.service.js';
 import { loadTemplates, type Templates } from './views/templates.js';
 
 export interface AppDeps {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { type ForumSettings, wordList } from './settings/forum-settings.js';
 
 /**
  * The whole configuration, read from the environment once at start-up.
@@ -15,13 +16,6 @@ const flag = (fallback: 'true' | 'false') =>
     .enum(['true', 'false', '1', '0'])
     .default(fallback)
     .transform((value) => value === 'true' || value === '1');
-
-/** A comma-separated list, as moderation words are given in the environment. */
-export const wordList = (value: string): string[] =>
-  value
-    .split(/[,\n]/)
-    .map((word) => word.trim())
-    .filter(Boolean);
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -114,38 +108,6 @@ export interface SignInSettings {
   readonly maxFailuresPerIp: number;
   /** The window failures are counted in, and how long a locked account or IP waits. */
   readonly lockoutMinutes: number;
-}
-
-/**
- * The forum's own rules. The environment gives the defaults; admins change them at
- * /mod/settings (stored in the database), so read the current ones from the
- * settings service rather than from the config.
- */
-export interface ForumSettings {
-  readonly maxThreadDepth: number;
-  readonly commentsPerPage: number;
-  /** Off: the form has no sum to answer (the minimum time still applies). */
-  readonly captchaEnabled: boolean;
-  readonly captchaMinSeconds: number;
-  readonly captchaTtlMinutes: number;
-  /** Pre-moderation: every new comment waits for a moderator. */
-  readonly holdAll: boolean;
-  /** Hold comments from an email address with no approved comment yet. */
-  readonly holdNewEmails: boolean;
-  /** Hold comments with this many links or more (0: off). */
-  readonly linkLimit: number;
-  /** `npm run bench` posts without solving captchas; refused in production. */
-  readonly benchDisableCaptcha: boolean;
-  /** Hold a comment whose body, name, email, website or IP contains one of these. */
-  readonly moderationWords: readonly string[];
-  /** The same, but straight to spam. */
-  readonly disallowedWords: readonly string[];
-  /** Refuse a second comment from one IP or email within this many seconds (0: off). */
-  readonly floodSeconds: number;
-  /** Refuse the same body from the same author on the same question. */
-  readonly duplicateCheck: boolean;
-  /** Readers' reports that hide a comment until a moderator looks at it. */
-  readonly reportThreshold: number;
 }
 
 export class ConfigError extends Error {}

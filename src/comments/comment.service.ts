@@ -1,17 +1,17 @@
+import { appendLogEntry } from '../audit/audit-log.repository.js';
 import { recordCaptchaUse } from '../captcha/captcha.repository.js';
 import { type CaptchaFailure, checkAnswer } from '../captcha/challenge.js';
-import type { ForumSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import type { ForumEvents } from '../events.js';
 import { AppError } from '../http/app-error.js';
 import { messages } from '../messages.js';
 import type { BanService } from '../moderation/ban.service.js';
-import { appendLogEntry } from '../moderation/moderation-log.repository.js';
 import { judgeComment, type PosterHistory } from '../moderation/rules.js';
-import type { SettingsSource } from '../moderation/settings.service.js';
 import type { Moderator } from '../moderators/moderator.js';
 import type { Question } from '../questions/question.js';
 import { findQuestionById } from '../questions/question.repository.js';
+import type { ForumSettings } from '../settings/forum-settings.js';
+import type { SettingsSource } from '../settings/settings.service.js';
 import { type Comment, toComment } from './comment.js';
 import {
   countApprovedBefore,

@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
+import type { ModerationLogTable } from '../audit/audit-log.table.js';
 import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
 import type { BanAttemptTable, BanTable } from '../moderation/ban.table.js';
-import type { ModerationLogTable } from '../moderation/moderation-log.table.js';
 import type { CommentReportTable } from '../moderation/report.table.js';
-import type { SettingTable } from '../moderation/settings.table.js';
 import type { LoginAttemptTable, ModeratorTable } from '../moderators/moderator.table.js';
 import type { PostTable } from '../posts/post.table.js';
 import type { QuestionTable } from '../questions/question.table.js';
 import type { SessionTable } from '../sessions/session.table.js';
+import type { SettingTable } from '../settings/settings.table.js';
 
 /** Every table the application reads and writes, as Kysely sees them. */
 export interface Database {

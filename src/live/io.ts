@@ -15,12 +15,13 @@ import type { ForumEvents } from '../events.js';
 import { AppError } from '../http/app-error.js';
 import { isDatabaseUnavailable } from '../http/error-handler.js';
 import type { RateLimits } from '../limits/rate-limits.js';
-import type { SettingsSource } from '../moderation/settings.service.js';
 import type { ModeratorAccounts } from '../moderators/moderator.service.js';
 import { toQuestion } from '../questions/question.js';
 import { countApproved, findQuestionBySlug } from '../questions/question.repository.js';
 import { SESSION_COOKIE } from '../sessions/session.js';
+import type { SettingsSource } from '../settings/settings.service.js';
 import type { Templates } from '../views/templates.js';
+import { TokenBucket } from './rate-limit.js';
 import {
   type Ack,
   type ClientEvents,
@@ -31,8 +32,7 @@ import {
   type ModServerEvents,
   questionRoom,
   type ServerEvents,
-} from './events.js';
-import { TokenBucket } from './rate-limit.js';
+} from './socket-contract.js';
 
 export interface LiveDeps {
   db: DB;

@@ -1,3 +1,4 @@
+import { appendLogEntry } from '../audit/audit-log.repository.js';
 import type { DB } from '../db/database.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { messages } from '../messages.js';
@@ -14,7 +15,6 @@ import {
 import type { BanRow } from './ban.table.js';
 import type { BanRequest } from './ban-form.js';
 import { parseIp, parseRange, rangeContains } from './ip-range.js';
-import { appendLogEntry } from './moderation-log.repository.js';
 
 const BANS_SHOWN = 500;
 

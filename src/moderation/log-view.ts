@@ -1,7 +1,7 @@
+import type { LogRow } from '../audit/audit-log.repository.js';
 import { commentPath, questionPath } from '../questions/question.js';
 import { exactTime } from '../views/helpers/exact-time.js';
 import { relativeTime } from '../views/helpers/relative-time.js';
-import type { LogRow } from './moderation-log.repository.js';
 
 /** A log entry's details in a line a person can read: "linkLimit: 2 → 3; holdAll: false → true". */
 export function describeDetails(details: unknown): string {

@@ -1,4 +1,5 @@
 import { type Request, type Response, Router } from 'express';
+import { listLogEntries, logFacets } from '../audit/audit-log.repository.js';
 import type { CommentService } from '../comments/comment.service.js';
 import type { DB } from '../db/database.js';
 import { AppError, notFound } from '../http/app-error.js';
@@ -10,6 +11,8 @@ import { requireAdmin, requireModerator, signedInModerator, verifyCsrf } from '.
 import { questionPath } from '../questions/question.js';
 import { registerQuestionModeration } from '../questions/question-mod.routes.js';
 import type { QuestionModeration } from '../questions/question-moderation.service.js';
+import { EDITABLE_KEYS, parseSettingsForm, settingsFormValues } from '../settings/settings.js';
+import type { SettingsService } from '../settings/settings.service.js';
 import { exactTime } from '../views/helpers/exact-time.js';
 import type { Templates } from '../views/templates.js';
 import type { BanService } from './ban.service.js';
@@ -20,10 +23,7 @@ import { logEntryView } from './log-view.js';
 import { renderModPage, setNotice } from './mod-page.js';
 import { type QueueTab, queueTabs } from './moderation.repository.js';
 import type { ModerationService } from './moderation.service.js';
-import { listLogEntries, logFacets } from './moderation-log.repository.js';
 import { ACTION_LABELS, queueRowView, tabsView } from './queue-view.js';
-import { EDITABLE_KEYS, parseSettingsForm, settingsFormValues } from './settings.js';
-import type { SettingsService } from './settings.service.js';
 import { type ModerationAction, moderationActions } from './transitions.js';
 
 export interface ModerationRoutesDeps {

@@ -1,3 +1,4 @@
+import { appendLogEntry } from '../audit/audit-log.repository.js';
 import { type Comment, toComment } from '../comments/comment.js';
 import type { CommentStatus } from '../comments/comment.table.js';
 import { renderCommentBody } from '../comments/sanitize.js';
@@ -19,7 +20,6 @@ import {
   setHighlighted,
   updateCommentText,
 } from './moderation.repository.js';
-import { appendLogEntry } from './moderation-log.repository.js';
 import { countOpenReports, listOpenReports, resolveReports } from './report.repository.js';
 import { type ModerationAction, transition } from './transitions.js';
 

@@ -9,7 +9,7 @@ import { ensureVisitorId } from '../http/visitor.js';
 import { messages } from '../messages.js';
 import { commentPath, type Question, questionPath, toQuestion } from '../questions/question.js';
 import { findQuestionById } from '../questions/question.repository.js';
-import { questionBySlug } from '../questions/question.routes.js';
+import { questionBySlug } from '../questions/question.service.js';
 import type { Templates } from '../views/templates.js';
 import { excerpt } from './queue-view.js';
 import { parseReportForm, type ReportService } from './report.service.js';

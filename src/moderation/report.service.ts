@@ -3,10 +3,10 @@ import type { DB } from '../db/database.js';
 import type { ForumEvents } from '../events.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { messages } from '../messages.js';
+import type { SettingsSource } from '../settings/settings.service.js';
 import { lockComment, setCommentStatus } from './moderation.repository.js';
 import { countOpenReports, insertReport } from './report.repository.js';
 import { type ReportReason, reportReasons } from './report.table.js';
-import type { SettingsSource } from './settings.service.js';
 
 const NOTE_LIMIT = 1000;
 

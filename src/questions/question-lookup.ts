@@ -1,6 +1,6 @@
 import type { DB } from '../db/database.js';
 import type { Question } from './question.js';
-import { questionBySlug } from './question.routes.js';
+import { questionBySlug } from './question.service.js';
 
 /**
  * Questions by slug for the read path (the thread page), kept until the question

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { appendLogEntry } from '../audit/audit-log.repository.js';
 import type { DB } from '../db/database.js';
 import type { ForumEvents } from '../events.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { messages } from '../messages.js';
-import { appendLogEntry } from '../moderation/moderation-log.repository.js';
 import type { Moderator } from '../moderators/moderator.js';
 import { takenQuestionSlugs } from '../posts/post.repository.js';
 import { slugify } from '../posts/post-text.js';

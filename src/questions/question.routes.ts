@@ -8,16 +8,17 @@ import type { Csrf } from '../http/csrf.js';
 import { parseId } from '../http/ids.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { messages } from '../messages.js';
-import type { SettingsSource } from '../moderation/settings.service.js';
 import { findFirstPost, findPostBySlug, listPosts } from '../posts/post.repository.js';
 import type { PostRow } from '../posts/post.table.js';
 import { renderPostBody } from '../posts/post-view.js';
+import type { SettingsSource } from '../settings/settings.service.js';
 import { longDate } from '../views/helpers/long-date.js';
 import type { Templates } from '../views/templates.js';
 import type { PageCache } from './page-cache.js';
 import { ALL_POSTS } from './page-caches.js';
-import { type Question, questionPath, toQuestion } from './question.js';
-import { findQuestionBySlug, listQuestionsWithCounts } from './question.repository.js';
+import { questionPath, toQuestion } from './question.js';
+import { listQuestionsWithCounts } from './question.repository.js';
+import { questionBySlug } from './question.service.js';
 import type { QuestionLookup } from './question-lookup.js';
 import { LIVE_SCRIPT, type RenderThreadPage } from './thread-page.js';
 
@@ -43,12 +44,6 @@ const threadQuery = z.object({
     .optional(),
   replyto: z.string().transform(parseId).optional().catch(undefined),
 });
-
-export async function questionBySlug(db: DB, slug: string): Promise<Question> {
-  const row = await findQuestionBySlug(db, slug);
-  if (!row) throw notFound(messages.questionNotFound);
-  return toQuestion(row);
-}
 
 export function questionRoutes(deps: QuestionRoutesDeps): Router {
   const { db, templates, settings, secret, renderThreadPage, publicUrl, limits, csrf, postPages } = deps;

@@ -12,9 +12,9 @@ import { type DeflatedPart, deflateMemo, deflatePart, gzipParts } from '../http/
 import { parseId } from '../http/ids.js';
 import { commenterOf, visitorIdOf } from '../http/visitor.js';
 import { messages } from '../messages.js';
-import type { SettingsSource } from '../moderation/settings.service.js';
 import { findPostById } from '../posts/post.repository.js';
 import { renderPassage } from '../posts/post-view.js';
+import type { SettingsSource } from '../settings/settings.service.js';
 import type { Templates } from '../views/templates.js';
 import type { PageCache } from './page-cache.js';
 import { commentPath, type Question, questionPath } from './question.js';

@@ -2,7 +2,7 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { io } from 'socket.io-client';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveComment } from '../../src/live/events.js';
+import type { LiveComment } from '../../src/live/socket-contract.js';
 import type { RunningForum } from '../../src/server.js';
 import { createTestDatabase, usingServer } from '../support/database.js';
 import { answer, commentIdFrom } from '../support/form.js';

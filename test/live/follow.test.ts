@@ -1,6 +1,6 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveComment } from '../../src/live/events.js';
+import type { LiveComment } from '../../src/live/socket-contract.js';
 import type { RunningForum } from '../../src/server.js';
 import { answer, commentIdFrom } from '../support/form.js';
 import { type Follower, follow, follower, next, pause, startLiveForum } from '../support/live.js';

@@ -1,7 +1,7 @@
 import { io } from 'socket.io-client';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueueChange } from '../../src/live/events.js';
+import type { QueueChange } from '../../src/live/socket-contract.js';
 import type { RunningForum } from '../../src/server.js';
 import { answer, commentIdFrom } from '../support/form.js';
 import { type Follower, follow, follower, next, startLiveForum } from '../support/live.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SettingsChange } from '../../src/moderation/settings.js';
+import type { SettingsChange } from '../../src/settings/settings.js';
 import { answer, commentIdFrom, readForm } from '../support/form.js';
 import { heldState, startTestForum, type TestForum } from '../support/forum.js';
 import { addModerator, signIn } from '../support/moderators.js';

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Environment } from '../../src/config.js';
 import { connectServer, type DatabaseHandle } from '../../src/db/connect.js';
-import type { ClientEvents, ServerEvents } from '../../src/live/events.js';
+import type { ClientEvents, ServerEvents } from '../../src/live/socket-contract.js';
 import { type RunningForum, startForum } from '../../src/server.js';
 import { createTestDatabase } from './database.js';
 import { testConfig } from './forum.js';

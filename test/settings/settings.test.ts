@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeSettings, parseSettingsForm, settingsFormValues } from '../../src/moderation/settings.js';
+import { mergeSettings, parseSettingsForm, settingsFormValues } from '../../src/settings/settings.js';
 import { testConfig } from '../support/forum.js';
 
 const defaults = testConfig().forum;

@@ -1,7 +1,7 @@
-import type { ForumSettings } from '../config.js';
+import { appendLogEntry } from '../audit/audit-log.repository.js';
 import type { DB } from '../db/database.js';
 import type { Moderator } from '../moderators/moderator.js';
-import { appendLogEntry } from './moderation-log.repository.js';
+import type { ForumSettings } from './forum-settings.js';
 import { mergeSettings, type SettingsChange } from './settings.js';
 import { loadStoredSettings, storeSettings } from './settings.repository.js';
 

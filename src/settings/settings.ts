@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ForumSettings, wordList } from '../config.js';
+import { type ForumSettings, wordList } from './forum-settings.js';
 
 /**
  * The settings admins edit at /mod/settings: how each is read from the form, and

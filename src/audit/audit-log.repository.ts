@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, DB } from '../db/database.js';
-import type { ModerationLogRow } from './moderation-log.table.js';
+import type { ModerationLogRow } from './audit-log.table.js';
 
 export interface LogEntry {
   moderator: { id: number; name: string };
