@@ -11,7 +11,7 @@ import { type CommentService, createCommentService } from './comments/comment.se
 import { feedRoutes } from './comments/feed.routes.js';
 import type { Config } from './config.js';
 import type { DB } from './db/database.js';
-import type { ForumEvents } from './events.js';
+import type { EventLog } from './events/event-log.js';
 import { healthRoutes } from './health.routes.js';
 import { notFound } from './http/app-error.js';
 import { createAssets } from './http/assets.js';
@@ -43,17 +43,17 @@ export interface AppDeps {
   pool?: pg.Pool;
   config: Config;
   logger: Logger;
-  events: ForumEvents;
+  /** The event log's relay for this process (started by the caller). */
+  log: EventLog;
   templates?: Templates;
 }
 
 export interface Forum {
   app: Express;
+  log: EventLog;
   templates: Templates;
   comments: CommentService;
   limits: RateLimits;
-  /** Drops what this process keeps rendered for a question (a change made elsewhere). */
-  invalidateQuestion(questionId: number): void;
   /** Moderators' sessions, for the live queue's Socket.IO namespace to authenticate with. */
   sessions: RequestHandler;
   accounts: ModeratorAccounts;
@@ -62,16 +62,16 @@ export interface Forum {
 
 /** The Express app and its services, without listening: tests drive it directly. */
 export function createApp(deps: AppDeps): Forum {
-  const { db, config, logger, events } = deps;
+  const { db, config, logger, log } = deps;
   const assets = createAssets(PUBLIC_DIR, ['css/site.css', 'js/live.js', 'js/mod-queue.js', 'favicon.svg']);
   const templates = deps.templates ?? loadTemplates(undefined, assets.url);
-  const settings = createSettingsService(db, config.forum);
+  const settings = createSettingsService(db, log, config.forum);
   const bans = createBanService(db);
   const limits = createRateLimits(config.rateLimits, { pool: deps.pool, redisUrl: config.redisUrl });
-  const comments = createCommentService({ db, settings, secret: config.sessionSecret, events, bans });
+  const comments = createCommentService({ db, settings, secret: config.sessionSecret, log, bans });
   const servedOverTls = config.publicUrl.startsWith('https://');
   const csrf = createCsrf(config.sessionSecret, servedOverTls);
-  const caches = createPageCaches(db, events);
+  const caches = createPageCaches(db, log);
   const renderThreadPage = createThreadPage({
     db,
     templates,
@@ -80,6 +80,7 @@ export function createApp(deps: AppDeps): Forum {
     secret: config.sessionSecret,
     csrf,
     cache: caches.threads,
+    relayedSeq: log.relayedSeq,
   });
 
   const app = express();
@@ -156,26 +157,26 @@ export function createApp(deps: AppDeps): Forum {
   );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
   app.use(feedRoutes(db, templates, config.publicUrl));
-  app.use(reportRoutes({ db, templates, reports: createReportService({ db, events, settings }) }));
+  app.use(reportRoutes({ db, templates, reports: createReportService({ log, settings }) }));
 
   // Sessions are for moderators only; readers' pages never set or read one.
   const accounts = createModeratorAccounts(db);
   const sessions = sessionMiddleware(db, config.sessionSecret, config.signIn);
   app.use(['/login', '/logout', '/mod'], sessions, loadModerator(accounts));
   app.use(signInRoutes({ templates, signIn: createSignIn(db, config.signIn) }));
-  const moderation = createModerationService({ db, events });
-  const questions = createQuestionModeration({ db, events });
+  const moderation = createModerationService({ db, log });
+  const questions = createQuestionModeration({ log });
   app.use(moderationRoutes({ db, templates, settings, moderation, comments, bans, questions }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));
   return {
     app,
+    log,
     templates,
     comments,
     settings,
     limits,
-    invalidateQuestion: caches.invalidateQuestion,
     sessions,
     accounts,
   };

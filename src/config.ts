@@ -54,6 +54,7 @@ const environmentSchema = z.object({
   LIVE_MAX_FOLLOWS: integer(20, 1, 1000),
   LIVE_EVENTS_PER_SECOND: integer(5, 1, 1000),
   LIVE_EVENT_BURST: integer(20, 1, 10000),
+  EVENT_RETENTION_DAYS: integer(7, 1, 3650),
   BENCH_DISABLE_CAPTCHA: flag('false'),
 });
 
@@ -76,6 +77,8 @@ export interface Config {
   readonly forum: ForumSettings;
   readonly signIn: SignInSettings;
   readonly live: LiveSettings;
+  /** How long the event log keeps changes: a follower away longer reloads its thread. */
+  readonly eventRetentionDays: number;
   /** Absent: rate limits are kept in PostgreSQL (or in memory, embedded). */
   readonly redisUrl: string | undefined;
   readonly rateLimits: RateLimitSettings;
@@ -158,6 +161,7 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       captchasPerIp: e.RATE_LIMIT_CAPTCHAS_PER_IP,
       liveEventsPerIp: e.RATE_LIMIT_LIVE_EVENTS_PER_IP,
     }),
+    eventRetentionDays: e.EVENT_RETENTION_DAYS,
     live: Object.freeze({
       maxFollows: e.LIVE_MAX_FOLLOWS,
       eventsPerSecond: e.LIVE_EVENTS_PER_SECOND,

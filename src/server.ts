@@ -7,7 +7,7 @@ import { purgeExpiredCaptchaUses } from './captcha/captcha.repository.js';
 import type { Config } from './config.js';
 import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
-import { ForumEvents } from './events.js';
+import { createEventLog, type EventLog } from './events/event-log.js';
 import { attachLive } from './live/io.js';
 import { seedPosts } from './seed.js';
 
@@ -27,7 +27,7 @@ async function queriesFinished(db: DatabaseHandle, deadline: number): Promise<vo
 export interface RunningForum {
   forum: Forum;
   io: ReturnType<typeof attachLive>;
-  events: ForumEvents;
+  log: EventLog;
   server: Server;
   database: DatabaseHandle;
   url: string;
@@ -47,8 +47,9 @@ export async function startForum(config: Config, logger: Logger, database?: Data
   await migrateToLatest(db.db);
   await seedPosts(db.db, config.seedDir, logger);
 
-  const events = new ForumEvents();
-  const forum = createApp({ db: db.db, pool: db.pool, config, logger, events });
+  const log = createEventLog(db, logger, { retentionDays: config.eventRetentionDays });
+  await log.start();
+  const forum = createApp({ db: db.db, pool: db.pool, config, logger, log });
   const server = createServer(forum.app);
   const io = attachLive(server, {
     db: db.db,
@@ -57,11 +58,10 @@ export async function startForum(config: Config, logger: Logger, database?: Data
     comments: forum.comments,
     settings: forum.settings,
     live: config.live,
-    events,
+    log,
     logger,
     limits: forum.limits,
     trustProxy: config.trustProxy,
-    invalidateQuestion: forum.invalidateQuestion,
     sessions: forum.sessions,
     accounts: forum.accounts,
   });
@@ -100,6 +100,7 @@ export async function startForum(config: Config, logger: Logger, database?: Data
           resolve();
         }, SHUTDOWN_GRACE_MS).unref();
       });
+      await log.stop();
       await forum.limits.close();
       await queriesFinished(db, Date.now() + SHUTDOWN_GRACE_MS);
       await db.close();
@@ -107,5 +108,5 @@ export async function startForum(config: Config, logger: Logger, database?: Data
     return stopping;
   };
 
-  return { forum, io, events, server, database: db, url: `http://localhost:${port}`, stop };
+  return { forum, io, log, server, database: db, url: `http://localhost:${port}`, stop };
 }

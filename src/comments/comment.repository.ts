@@ -289,3 +289,9 @@ export function listHighlighted(db: DB, questionId: number): Promise<PublicComme
     .orderBy('id')
     .execute();
 }
+
+/** Comments by id, whatever their status (live events and catch-ups read the current state). */
+export function listCommentsByIds(db: DB, ids: readonly number[]): Promise<PublicCommentRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('comments').select(PUBLIC_COLUMNS).where('id', 'in', ids).execute();
+}

@@ -2,7 +2,7 @@ import { appendLogEntry } from '../audit/audit-log.repository.js';
 import { recordCaptchaUse } from '../captcha/captcha.repository.js';
 import { type CaptchaFailure, checkAnswer } from '../captcha/challenge.js';
 import type { DB } from '../db/database.js';
-import type { ForumEvents } from '../events.js';
+import type { EventLog } from '../events/event-log.js';
 import { AppError } from '../http/app-error.js';
 import { messages } from '../messages.js';
 import type { BanService } from '../moderation/ban.service.js';
@@ -20,6 +20,7 @@ import {
   hasDuplicateComment,
   insertComment,
   listApprovedAfter,
+  listCommentsByIds,
   listHighlighted,
   listThreadPage,
   listVisitorComments,
@@ -33,7 +34,7 @@ export interface CommentServiceDeps {
   db: DB;
   settings: SettingsSource;
   secret: string;
-  events: ForumEvents;
+  log: EventLog;
   bans: BanService;
 }
 
@@ -74,7 +75,7 @@ const captchaError = (reason: CaptchaFailure | 'used') =>
   });
 
 export function createCommentService(deps: CommentServiceDeps) {
-  const { db, secret, events } = deps;
+  const { db, secret, log } = deps;
 
   /**
    * Checks, stores and announces a new comment. The comment and its captcha's
@@ -101,13 +102,13 @@ export function createCommentService(deps: CommentServiceDeps) {
       throw new AppError(verdict.rule === 'flood' ? 429 : 409, verdict.rule, message, { form: message });
     }
 
-    const row = await db.transaction().execute(async (tx) => {
+    const row = await log.transaction(async (tx, record) => {
       if (captcha && !(await recordCaptchaUse(tx, captcha.nonce, new Date(captcha.expiresAt)))) {
         throw captchaError('used');
       }
       const id = await nextCommentId(tx);
       const position = threadPosition(id, answered, settings.maxThreadDepth);
-      return insertComment(tx, {
+      const inserted = await insertComment(tx, {
         id,
         question_id: question.id,
         parent_id: position.parentId,
@@ -128,10 +129,14 @@ export function createCommentService(deps: CommentServiceDeps) {
         created_at: now,
         updated_at: now,
       });
+      await record(
+        inserted.status === 'approved'
+          ? { type: 'comment.published', questionId: question.id, commentId: id }
+          : { type: 'comment.held', questionId: question.id, commentId: id, status: inserted.status },
+      );
+      return inserted;
     });
-    const comment = toComment(row);
-    events.emit('comment.created', { comment, questionSlug: question.slug });
-    return comment;
+    return toComment(row);
   }
 
   /** The solved captcha's claims; its single use is recorded with the comment. */
@@ -163,7 +168,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     const question = await findQuestionById(db, parent.question_id);
     if (!question) throw new AppError(404, 'not_found', messages.questionNotFound);
     const { maxThreadDepth } = await deps.settings.current();
-    const row = await db.transaction().execute(async (tx) => {
+    const row = await log.transaction(async (tx, record) => {
       const id = await nextCommentId(tx);
       const position = threadPosition(id, parent, maxThreadDepth);
       const inserted = await insertComment(tx, {
@@ -197,11 +202,10 @@ export function createCommentService(deps: CommentServiceDeps) {
         details: { inReplyTo: parentId },
         at: now,
       });
+      await record({ type: 'comment.published', questionId: parent.question_id, commentId: id });
       return inserted;
     });
-    const comment = toComment(row);
-    events.emit('comment.created', { comment, questionSlug: question.slug });
-    return comment;
+    return toComment(row);
   }
 
   /** Only what the rules in force need: each lookup is skipped when its rule is off. */
@@ -300,7 +304,22 @@ export function createCommentService(deps: CommentServiceDeps) {
     return (await listApprovedAfter(db, question.id, afterId, limit)).map(toComment);
   }
 
-  return { postComment, postModeratorReply, listThread, pageOf, locate, findVisible, listHighlights, listSince };
+  /** Comments by id as they are now, any status. */
+  async function listByIds(ids: readonly number[]): Promise<Comment[]> {
+    return (await listCommentsByIds(db, ids)).map(toComment);
+  }
+
+  return {
+    postComment,
+    postModeratorReply,
+    listThread,
+    pageOf,
+    locate,
+    findVisible,
+    listHighlights,
+    listSince,
+    listByIds,
+  };
 }
 
 export type CommentService = ReturnType<typeof createCommentService>;

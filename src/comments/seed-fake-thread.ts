@@ -1,4 +1,5 @@
 import type { DB } from '../db/database.js';
+import { insertEvents } from '../events/event-log.repository.js';
 import { insertComments, nextCommentIds } from './comment.repository.js';
 import { threadPosition } from './comment-tree.js';
 import { fakeThread } from './fake-thread.js';
@@ -60,6 +61,11 @@ export async function seedFakeThread(db: DB, questionId: number, options: SeedFa
         };
       });
       await insertComments(tx, rows);
+      // Changes like any other: followers of the question get them (or a resync).
+      await insertEvents(
+        tx,
+        rows.map((row) => ({ type: 'comment.published', questionId, commentId: row.id })),
+      );
     });
     options.onProgress?.(placed.length, count);
   }

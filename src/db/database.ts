@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ModerationLogTable } from '../audit/audit-log.table.js';
 import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
+import type { ForumEventCursorTable, ForumEventHorizonTable, ForumEventTable } from '../events/event.table.js';
 import type { BanAttemptTable, BanTable } from '../moderation/ban.table.js';
 import type { CommentReportTable } from '../moderation/report.table.js';
 import type { LoginAttemptTable, ModeratorTable } from '../moderators/moderator.table.js';
@@ -24,6 +25,9 @@ export interface Database {
   bans: BanTable;
   ban_attempts: BanAttemptTable;
   comment_reports: CommentReportTable;
+  forum_events: ForumEventTable;
+  forum_event_horizon: ForumEventHorizonTable;
+  forum_event_cursors: ForumEventCursorTable;
 }
 
 export type DB = Kysely<Database>;

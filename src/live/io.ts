@@ -11,16 +11,19 @@ import type { CommentService } from '../comments/comment.service.js';
 import { commentView } from '../comments/comment-view.js';
 import type { LiveSettings } from '../config.js';
 import type { DB } from '../db/database.js';
-import type { ForumEvents } from '../events.js';
+import type { EventLog } from '../events/event-log.js';
+import { prunedThrough, readQuestionEventsAfter } from '../events/event-log.repository.js';
+import type { LoggedEvent } from '../events/forum-event.js';
 import { AppError } from '../http/app-error.js';
 import { isDatabaseUnavailable } from '../http/error-handler.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { ModeratorAccounts } from '../moderators/moderator.service.js';
-import { toQuestion } from '../questions/question.js';
-import { countApproved, findQuestionBySlug } from '../questions/question.repository.js';
+import { type Question, toQuestion } from '../questions/question.js';
+import { countApproved, findQuestionBySlug, questionSlugs } from '../questions/question.repository.js';
 import { SESSION_COOKIE } from '../sessions/session.js';
 import type { SettingsSource } from '../settings/settings.service.js';
 import type { Templates } from '../views/templates.js';
+import { CATCH_UP_LIMIT, planCatchUp, REPLAYED_TYPES } from './catch-up.js';
 import { TokenBucket } from './rate-limit.js';
 import {
   type Ack,
@@ -30,6 +33,7 @@ import {
   type LiveErrorCode,
   liveErrors,
   type ModServerEvents,
+  type QueueChange,
   questionRoom,
   type ServerEvents,
 } from './socket-contract.js';
@@ -42,15 +46,14 @@ export interface LiveDeps {
   comments: CommentService;
   settings: SettingsSource;
   live: LiveSettings;
-  events: ForumEvents;
+  /** The event log: every change reaches followers from here, whichever process made it. */
+  log: EventLog;
   logger: Logger;
   limits: RateLimits;
   /** Moderators' sessions and accounts: the /mod namespace admits signed-in moderators only. */
   sessions: RequestHandler;
   accounts: ModeratorAccounts;
   trustProxy: boolean | number | string;
-  /** Drops this process's rendered pages of a question. */
-  invalidateQuestion: (questionId: number) => void;
 }
 
 type LiveServer = Server<ClientEvents, ServerEvents>;
@@ -64,6 +67,7 @@ const followRequest = z.object({
     .min(0)
     .max(2 ** 31 - 1)
     .optional(),
+  since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 /** Catch-up reads this many comments per query. */
 const CATCH_UP_BATCH = 500;
@@ -73,10 +77,11 @@ const PRESENCE_INTERVAL_MS = 500;
 /**
  * Socket.IO for live threads: `follow` sends what the client missed (from the
  * database, so it works after any gap and on any process), then live events for
- * that question. Domain events from the services are broadcast to the rooms.
+ * that question. Live events come from the event log, which every process relays:
+ * each process tells its own sockets, so a change made anywhere reaches everyone.
  */
 export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
-  const { db, templates, comments, settings, live, events, logger, limits } = deps;
+  const { db, templates, comments, settings, live, log, logger, limits } = deps;
   // The client's address as Express reads it: X-Forwarded-For only when TRUST_PROXY says so.
   const trusted = trustFunction(deps.trustProxy);
   const clientAddress = (request: IncomingMessage) => proxyaddr(request, trusted);
@@ -95,7 +100,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     );
   }
 
-  const toLive = (comment: Comment, slug: string, maxDepth: number): LiveComment => ({
+  const toLive = (comment: Comment, slug: string, maxDepth: number, seq: number): LiveComment => ({
+    seq,
     id: comment.id,
     parent_id: comment.parentId,
     in_reply_to_id: comment.inReplyToId,
@@ -114,10 +120,18 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     deps.sessions(req as never, res as never, next);
   });
   const moderators = io.of('/mod') as unknown as Namespace<Record<string, never>, ModServerEvents>;
+  /** The moderator a connection's session belongs to, read afresh from the session store. */
+  const moderatorOf = async (request: IncomingMessage) => {
+    const { sessionID, sessionStore } = request as IncomingMessage & SessionRequest;
+    if (!sessionID || !sessionStore) return undefined;
+    const session = await new Promise<{ moderatorId?: number } | null | undefined>((resolve) =>
+      sessionStore.get(sessionID, (error, stored) => resolve(error ? undefined : (stored as never))),
+    );
+    const id = session?.moderatorId;
+    return id === undefined ? undefined : await deps.accounts.findById(id).catch(() => undefined);
+  };
   moderators.use(async (socket, next) => {
-    const id = (socket.request as IncomingMessage & { session?: { moderatorId?: number } }).session?.moderatorId;
-    const moderator = id === undefined ? undefined : await deps.accounts.findById(id).catch(() => undefined);
-    if (!moderator) return next(new Error(liveErrors.signed_out));
+    if (!(await moderatorOf(socket.request))) return next(new Error(liveErrors.signed_out));
     next();
   });
 
@@ -149,7 +163,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     socket.on('follow', async (request, ack) => {
       const parsed = followRequest.safeParse(request);
       if (!parsed.success) return refuse('invalid', ack);
-      const { slug, after = 0 } = parsed.data;
+      const { slug, after = 0, since } = parsed.data;
       if (!socket.data.follows.has(slug) && socket.data.follows.size >= live.maxFollows) {
         return refuse('too_many_follows', ack);
       }
@@ -158,17 +172,12 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
         if (!row) return refuse('not_found', ack);
         const question = toQuestion(row);
         socket.data.follows.set(slug, question.id);
-        // Join first, then catch up: a comment committed in between arrives twice at
-        // worst, and the client drops duplicates by id. Nothing can fall in the gap.
+        // Join first, then catch up: a change committed in between arrives twice at
+        // worst, and the client keeps the newer of the two. Nothing can fall in the gap.
         await socket.join(questionRoom(question.id));
-        let cursor = after;
         const { maxThreadDepth } = await settings.current();
-        for (;;) {
-          const missed = await comments.listSince(question, cursor, CATCH_UP_BATCH);
-          for (const comment of missed) socket.emit('comment:new', toLive(comment, slug, maxThreadDepth));
-          if (missed.length < CATCH_UP_BATCH) break;
-          cursor = (missed.at(-1) as Comment).id;
-        }
+        if (since !== undefined) await replaySince(socket, question, since, maxThreadDepth);
+        else await sendNewerThan(socket, question, after, maxThreadDepth);
         if (typeof ack === 'function') ack({ data: { slug, following: true } });
         presence.changed(question.id, slug);
       } catch (error) {
@@ -176,6 +185,47 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
         refuse(isDatabaseUnavailable(error) ? 'unavailable' : 'invalid', ack);
       }
     });
+
+    /** Every approved comment newer than an id (followers that only know ids). */
+    async function sendNewerThan(socket: LiveSocket, question: Question, after: number, maxDepth: number) {
+      // What the follower has after this is as of the log's position now, or later.
+      const seq = log.relayedSeq();
+      let cursor = after;
+      for (;;) {
+        const missed = await comments.listSince(question, cursor, CATCH_UP_BATCH);
+        for (const comment of missed) socket.emit('comment:new', toLive(comment, question.slug, maxDepth, seq));
+        if (missed.length < CATCH_UP_BATCH) break;
+        cursor = (missed.at(-1) as Comment).id;
+      }
+    }
+
+    /**
+     * Every change to the question after `since`, once per comment as it stands now
+     * (see planCatchUp), or `resync` when that is more than a catch-up may send or
+     * reaches back past what the log still keeps.
+     */
+    async function replaySince(socket: LiveSocket, question: Question, since: number, maxDepth: number) {
+      const [horizon, events] = await Promise.all([
+        prunedThrough(db),
+        readQuestionEventsAfter(db, question.id, since, REPLAYED_TYPES, CATCH_UP_LIMIT + 1),
+      ]);
+      if (since < horizon || events.length > CATCH_UP_LIMIT) {
+        socket.emit('resync', { slug: question.slug });
+        return;
+      }
+      const ids = [...new Set(events.map((event) => (event as { commentId: number }).commentId))];
+      const current = new Map((await comments.listByIds(ids)).map((comment) => [comment.id, comment]));
+      const isPublic = (id: number) => current.get(id)?.status === 'approved';
+      for (const step of planCatchUp(events, isPublic)) {
+        const comment = current.get(step.commentId);
+        if (step.kind === 'remove' || !comment) {
+          socket.emit('comment:remove', { id: step.commentId, slug: question.slug, seq: step.seq });
+        } else {
+          const event = step.kind === 'new' ? 'comment:new' : 'comment:update';
+          socket.emit(event, toLive(comment, question.slug, maxDepth, step.seq));
+        }
+      }
+    }
 
     socket.on('unfollow', async (request, ack) => {
       const slug = typeof request?.slug === 'string' ? request.slug : undefined;
@@ -197,59 +247,100 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     });
   });
 
+  const report = (what: string) => (error: unknown) => logger.warn({ err: error }, `live: ${what} failed`);
   const announceCount = async (questionId: number, slug: string) => {
     const count = await countApproved(db, questionId);
-    io.to(FRONT_PAGE_ROOM).emit('question:count', { slug, answer_count: count });
+    io.local.to(FRONT_PAGE_ROOM).emit('question:count', { slug, answer_count: count });
   };
-  const report = (what: string) => (error: unknown) => logger.warn({ err: error }, `live: ${what} failed`);
+  const hasFollowers = (questionId: number) => (io.of('/').adapter.rooms.get(questionRoom(questionId))?.size ?? 0) > 0;
 
-  // Other processes keep rendered pages too: tell them a question changed.
-  const changed = (questionId: number) => {
-    if (deps.pool) io.serverSideEmit('question:changed', questionId);
-  };
-  io.on('question:changed', (questionId: unknown) => {
-    if (typeof questionId === 'number') deps.invalidateQuestion(questionId);
-  });
-
-  const publish = async (comment: Comment, questionSlug: string, event: 'comment:new' | 'comment:update') => {
-    const { maxThreadDepth } = await settings.current();
-    io.to(questionRoom(comment.questionId)).emit(event, toLive(comment, questionSlug, maxThreadDepth));
-  };
-
-  events.on('comment.created', ({ comment, questionSlug }) => {
-    if (comment.status !== 'approved') {
-      moderators.emit('queue:changed', { commentId: comment.id, change: 'held', to: comment.status });
-      return;
+  // Every process relays every event to its own sockets (hence `local`): the log, not
+  // the adapter, carries changes between processes, so none is lost with a process.
+  log.subscribe('live', async (events) => {
+    const commentIds = new Set<number>();
+    const questionIds = new Set<number>();
+    for (const event of events) {
+      if (!('questionId' in event)) continue;
+      questionIds.add(event.questionId);
+      if ((event.type === 'comment.published' || event.type === 'comment.edited') && hasFollowers(event.questionId)) {
+        commentIds.add(event.commentId);
+      }
     }
-    publish(comment, questionSlug, 'comment:new').catch(report('broadcast'));
-    changed(comment.questionId);
-    announceCount(comment.questionId, questionSlug).catch(report('answer count'));
+    const [slugs, current] = await Promise.all([
+      questionSlugs(db, [...questionIds]),
+      comments.listByIds([...commentIds]),
+    ]);
+    const byId = new Map(current.map((comment) => [comment.id, comment]));
+    const { maxThreadDepth } = await settings.current();
+    const counts = new Set<number>();
+    let queueChanged = false;
+    for (const event of events) {
+      if (!('questionId' in event)) continue;
+      const slug = slugs.get(event.questionId);
+      if (slug === undefined) continue;
+      const room = io.local.to(questionRoom(event.questionId));
+      switch (event.type) {
+        case 'comment.published':
+        case 'comment.edited': {
+          const comment = byId.get(event.commentId);
+          // Read now, not as it was: a comment removed since is left to its removal event.
+          if (comment?.status === 'approved') {
+            const name = event.type === 'comment.published' ? 'comment:new' : 'comment:update';
+            room.emit(name, toLive(comment, slug, maxThreadDepth, event.seq));
+          }
+          if (event.type === 'comment.published') counts.add(event.questionId);
+          break;
+        }
+        case 'comment.removed':
+          room.emit('comment:remove', { id: event.commentId, slug, seq: event.seq });
+          counts.add(event.questionId);
+          break;
+        case 'comment.held':
+        case 'comment.moderated':
+        case 'comment.reported':
+          queueChanged = true;
+          break;
+      }
+    }
+    for (const questionId of counts) {
+      announceCount(questionId, slugs.get(questionId) as string).catch(report('answer count'));
+    }
+    if (queueChanged) await tellModerators(events);
   });
-  // A moderator approved it: followers see it arrive in place, as if just posted.
-  events.on('comment.approved', ({ comment, questionSlug }) => {
-    publish(comment, questionSlug, 'comment:new').catch(report('broadcast'));
-    announceCount(comment.questionId, questionSlug).catch(report('answer count'));
-  });
-  events.on('comment.updated', ({ comment, questionSlug }) => {
-    if (comment.status === 'approved') publish(comment, questionSlug, 'comment:update').catch(report('broadcast'));
-    changed(comment.questionId);
-  });
-  // Trashed, spammed, deleted or hidden by reports: it leaves followers' pages.
-  events.on('comment.removed', ({ commentId, questionId, questionSlug }) => {
-    io.to(questionRoom(questionId)).emit('comment:remove', { id: commentId, slug: questionSlug });
-    announceCount(questionId, questionSlug).catch(report('answer count'));
-  });
-  events.on('comment.moderated', ({ commentId, questionId, from, to, moderator }) => {
-    moderators.emit('queue:changed', { commentId, change: 'moderated', from, to, by: moderator?.name ?? null });
-    changed(questionId);
-  });
-  events.on('comment.reported', ({ commentId, questionId, hidden }) => {
-    moderators.emit('queue:changed', { commentId, change: 'reported', hidden });
-    if (hidden) changed(questionId);
-  });
-  events.on('question.updated', ({ question }) => changed(question.id));
+
+  /**
+   * The queue's news goes to signed-in moderators only, checked at each event: a
+   * moderator signed out or removed since connecting is disconnected, not told.
+   */
+  async function tellModerators(events: readonly LoggedEvent[]) {
+    const sockets = [...moderators.sockets.values()];
+    const stillSignedIn = await Promise.all(sockets.map((socket) => moderatorOf(socket.request)));
+    sockets.forEach((socket, index) => {
+      if (!stillSignedIn[index]) socket.disconnect(true);
+    });
+    for (const event of events) {
+      const change = queueChange(event);
+      if (change) moderators.local.emit('queue:changed', change);
+    }
+  }
 
   return io;
+}
+
+type SessionRequest = { sessionID?: string; sessionStore?: import('express-session').Store };
+
+/** What the moderators' queue is told of an event, if anything. */
+function queueChange(event: LoggedEvent): QueueChange | undefined {
+  switch (event.type) {
+    case 'comment.held':
+      return { commentId: event.commentId, change: 'held', to: event.status };
+    case 'comment.moderated':
+      return { commentId: event.commentId, change: 'moderated', from: event.from, to: event.to, by: event.by };
+    case 'comment.reported':
+      return { commentId: event.commentId, change: 'reported', hidden: event.hidden };
+    default:
+      return undefined;
+  }
 }
 
 /** Express's `trust proxy` setting as a function proxy-addr understands. */

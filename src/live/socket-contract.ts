@@ -4,8 +4,14 @@
  */
 export interface FollowRequest {
   slug: string;
-  /** The newest comment id the client has; it gets everything newer first. */
+  /** The newest comment id the client has; it gets every approved comment newer first. */
   after?: number;
+  /**
+   * The newest change (`seq`) the client has seen (the page's `data-since`, then each
+   * event's `seq`): it is sent every change to the question after it first (new, edited,
+   * removed comments), or `resync` when that is too much or no longer kept.
+   */
+  since?: number;
 }
 
 export type Ack = (reply: { data?: unknown; error?: string }) => void;
@@ -27,12 +33,16 @@ export interface LiveComment {
   html: string;
   /** The question it belongs to, so a client following several can tell. */
   slug: string;
+  /** The change this event reports, in the forum-wide order of the event log. */
+  seq: number;
 }
 
 export interface ServerEvents {
   'comment:new': (comment: LiveComment) => void;
   'comment:update': (comment: LiveComment) => void;
-  'comment:remove': (removed: { id: number; slug: string }) => void;
+  'comment:remove': (removed: { id: number; slug: string; seq: number }) => void;
+  /** Too much changed to replay (or it is no longer kept): fetch the thread afresh. */
+  resync: (resync: { slug: string }) => void;
   presence: (presence: { slug: string; count: number }) => void;
   'question:count': (count: { slug: string; answer_count: number }) => void;
   error: (error: { code: LiveErrorCode; message: string }) => void;

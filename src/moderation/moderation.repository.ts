@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { PUBLIC_COLUMNS, type PublicCommentRow } from '../comments/comment.repository.js';
-import type { CommentRow, CommentStatus } from '../comments/comment.table.js';
+import type { CommentRow } from '../comments/comment.table.js';
 import type { Database, DB } from '../db/database.js';
 
 export const queueTabs = ['pending', 'reported', 'spam', 'trash', 'all'] as const;
@@ -27,24 +26,6 @@ export function lockComment(tx: Kysely<Database>, id: number): Promise<Moderated
   return moderatedComment(tx, id).forUpdate('c').executeTakeFirst();
 }
 
-export function setCommentStatus(
-  tx: Kysely<Database>,
-  id: number,
-  change: { status: CommentStatus; previousStatus: CommentStatus | null; heldByRule?: string | null; now: Date },
-): Promise<PublicCommentRow> {
-  return tx
-    .updateTable('comments')
-    .set({
-      status: change.status,
-      previous_status: change.previousStatus,
-      updated_at: change.now,
-      ...(change.heldByRule === undefined ? {} : { held_by_rule: change.heldByRule }),
-    })
-    .where('id', '=', id)
-    .returning(PUBLIC_COLUMNS)
-    .executeTakeFirstOrThrow();
-}
-
 export async function countReplies(tx: Kysely<Database>, id: number): Promise<number> {
   const row = await tx
     .selectFrom('comments')
@@ -52,24 +33,6 @@ export async function countReplies(tx: Kysely<Database>, id: number): Promise<nu
     .where('parent_id', '=', id)
     .executeTakeFirstOrThrow();
   return row.n;
-}
-
-export async function deleteComment(tx: Kysely<Database>, id: number): Promise<void> {
-  await tx.deleteFrom('comments').where('id', '=', id).execute();
-}
-
-export function updateCommentText(
-  tx: Kysely<Database>,
-  id: number,
-  fields: { author: string; email: string; url: string | null; body_source: string; body_html: string; now: Date },
-): Promise<PublicCommentRow> {
-  const { now, ...columns } = fields;
-  return tx
-    .updateTable('comments')
-    .set({ ...columns, updated_at: now })
-    .where('id', '=', id)
-    .returning(PUBLIC_COLUMNS)
-    .executeTakeFirstOrThrow();
 }
 
 function queueQuery(db: DB, tab: QueueTab) {
@@ -140,13 +103,4 @@ export async function countQueue(db: DB): Promise<Record<QueueTab, number>> {
     )
     .executeTakeFirstOrThrow();
   return { ...row, reported: row.reported ?? 0 };
-}
-
-export function setHighlighted(tx: Kysely<Database>, id: number, highlighted: boolean): Promise<PublicCommentRow> {
-  return tx
-    .updateTable('comments')
-    .set({ highlighted })
-    .where('id', '=', id)
-    .returning(PUBLIC_COLUMNS)
-    .executeTakeFirstOrThrow();
 }

@@ -1,9 +1,15 @@
 import { appendLogEntry } from '../audit/audit-log.repository.js';
 import { type Comment, toComment } from '../comments/comment.js';
 import type { CommentStatus } from '../comments/comment.table.js';
+import {
+  deleteComment,
+  setCommentStatus,
+  setHighlighted,
+  updateCommentText,
+} from '../comments/comment-state.repository.js';
 import { renderCommentBody } from '../comments/sanitize.js';
 import type { DB } from '../db/database.js';
-import type { ForumEvents } from '../events.js';
+import type { EventLog } from '../events/event-log.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { messages } from '../messages.js';
 import type { Moderator } from '../moderators/moderator.js';
@@ -11,21 +17,17 @@ import type { CommentEdit } from './comment-edit-form.js';
 import {
   countQueue,
   countReplies,
-  deleteComment,
   findModeratedComment,
   listQueue,
   lockComment,
   type QueueTab,
-  setCommentStatus,
-  setHighlighted,
-  updateCommentText,
 } from './moderation.repository.js';
 import { countOpenReports, listOpenReports, resolveReports } from './report.repository.js';
 import { type ModerationAction, transition } from './transitions.js';
 
 export interface ModerationServiceDeps {
   db: DB;
-  events: ForumEvents;
+  log: EventLog;
 }
 
 export interface ModerationOutcome {
@@ -44,11 +46,10 @@ const QUEUE_PAGE_SIZE = 50;
 
 /**
  * What moderators do to comments. Each change, its audit-log entry and its
- * previous state are written in one transaction; events go out after it commits.
+ * previous state are written in one transaction, with the events the change makes.
  */
 export function createModerationService(deps: ModerationServiceDeps) {
-  const { db, events } = deps;
-  const acting = (moderator: Moderator) => ({ id: moderator.id, name: moderator.name });
+  const { db, log } = deps;
 
   async function moderate(
     id: number,
@@ -56,7 +57,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
     moderator: Moderator,
     now = new Date(),
   ): Promise<ModerationOutcome> {
-    const result = await db.transaction().execute(async (tx) => {
+    const result = await log.transaction(async (tx, record) => {
       const row = await lockComment(tx, id);
       if (!row) throw notFound(messages.commentNotFound);
       const step = transition(row.status, action, row.previous_status);
@@ -72,19 +73,16 @@ export function createModerationService(deps: ModerationServiceDeps) {
           to: row.status,
           at: now,
         });
-        return { row, to: row.status, updated: null };
+        return { row, to: row.status };
       }
       if (!step.ok) throw new AppError(409, `cannot_${action}`, REFUSALS[step.reason]);
-      let updated: Comment | null = null;
       if (step.to === 'deleted') {
         // Replies hang from the comment in the tree; deleting it would silently take them too.
         if ((await countReplies(tx, id)) > 0) throw new AppError(409, 'has_replies', messages.deleteHasReplies);
         await deleteComment(tx, id);
       } else {
         const binning = step.to === 'spam' || step.to === 'trash';
-        updated = toComment(
-          await setCommentStatus(tx, id, { status: step.to, previousStatus: binning ? row.status : null, now }),
-        );
+        await setCommentStatus(tx, id, { status: step.to, previousStatus: binning ? row.status : null, now });
       }
       // A decision answers the readers' reports: they leave the Reported tab and stop counting.
       if (action !== 'restore' && step.to !== 'deleted') await resolveReports(tx, id, now);
@@ -97,22 +95,13 @@ export function createModerationService(deps: ModerationServiceDeps) {
         to: step.to,
         at: now,
       });
-      return { row, to: step.to, updated };
+      const where = { questionId: row.question_id, commentId: id };
+      await record({ type: 'comment.moderated', ...where, from: row.status, to: step.to, by: moderator.name });
+      if (step.to === 'approved') await record({ type: 'comment.published', ...where });
+      if (row.status === 'approved') await record({ type: 'comment.removed', ...where, to: step.to });
+      return { row, to: step.to };
     });
-
-    const { row, to, updated } = result;
-    if (to === row.status) return { id, from: row.status, to };
-    const where = { commentId: id, questionId: row.question_id, questionSlug: row.question_slug };
-    events.emit('comment.moderated', { ...where, from: row.status, to, moderator: acting(moderator) });
-    if (to === 'approved' && updated) {
-      events.emit('comment.approved', {
-        comment: updated,
-        questionSlug: row.question_slug,
-        moderator: acting(moderator),
-      });
-    }
-    if (row.status === 'approved' && to !== 'approved') events.emit('comment.removed', where);
-    return { id, from: row.status, to };
+    return { id, from: result.row.status, to: result.to };
   }
 
   /** The same action on many comments; those it does not apply to are skipped, not fatal. */
@@ -132,7 +121,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
   }
 
   async function editComment(id: number, edit: CommentEdit, moderator: Moderator, now = new Date()): Promise<Comment> {
-    const { row, updated, changed } = await db.transaction().execute(async (tx) => {
+    return log.transaction(async (tx, record) => {
       const row = await lockComment(tx, id);
       if (!row) throw notFound(messages.commentNotFound);
       const changed = (['author', 'email', 'url', 'body'] as const).filter(
@@ -156,21 +145,14 @@ export function createModerationService(deps: ModerationServiceDeps) {
         details: { changed },
         at: now,
       });
-      return { row, updated: toComment(updated), changed };
+      if (changed.length > 0) await record({ type: 'comment.edited', questionId: row.question_id, commentId: id });
+      return toComment(updated);
     });
-    if (changed.length > 0) {
-      events.emit('comment.updated', {
-        comment: updated,
-        questionSlug: row.question_slug,
-        moderator: acting(moderator),
-      });
-    }
-    return updated;
   }
 
   /** Highlighted answers show first on the thread, as Coral's featured comments. */
   async function setHighlight(id: number, highlighted: boolean, moderator: Moderator, now = new Date()) {
-    const { row, updated } = await db.transaction().execute(async (tx) => {
+    return log.transaction(async (tx, record) => {
       const row = await lockComment(tx, id);
       if (!row) throw notFound(messages.commentNotFound);
       if (row.status !== 'approved') throw new AppError(409, 'not_approved', messages.highlightNotApproved);
@@ -183,10 +165,9 @@ export function createModerationService(deps: ModerationServiceDeps) {
         questionId: row.question_id,
         at: now,
       });
-      return { row, updated };
+      await record({ type: 'comment.edited', questionId: row.question_id, commentId: id });
+      return updated;
     });
-    events.emit('comment.updated', { comment: updated, questionSlug: row.question_slug, moderator: acting(moderator) });
-    return updated;
   }
 
   async function findForEdit(id: number) {

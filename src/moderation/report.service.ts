@@ -1,10 +1,9 @@
-import { toComment } from '../comments/comment.js';
-import type { DB } from '../db/database.js';
-import type { ForumEvents } from '../events.js';
+import { setCommentStatus } from '../comments/comment-state.repository.js';
+import type { EventLog } from '../events/event-log.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { messages } from '../messages.js';
 import type { SettingsSource } from '../settings/settings.service.js';
-import { lockComment, setCommentStatus } from './moderation.repository.js';
+import { lockComment } from './moderation.repository.js';
 import { countOpenReports, insertReport } from './report.repository.js';
 import { type ReportReason, reportReasons } from './report.table.js';
 
@@ -33,8 +32,8 @@ export function parseReportForm(
  * reach the threshold it is hidden (pending, held by 'reports') until a moderator
  * decides.
  */
-export function createReportService(deps: { db: DB; events: ForumEvents; settings: SettingsSource }) {
-  const { db, events } = deps;
+export function createReportService(deps: { log: EventLog; settings: SettingsSource }) {
+  const { log } = deps;
 
   async function reportComment(
     target: { commentId: number; questionId: number; questionSlug: string },
@@ -43,30 +42,25 @@ export function createReportService(deps: { db: DB; events: ForumEvents; setting
     now = new Date(),
   ): Promise<{ counted: boolean; hidden: boolean }> {
     const { reportThreshold } = await deps.settings.current();
-    const outcome = await db.transaction().execute(async (tx) => {
+    const outcome = await log.transaction(async (tx, record) => {
       const row = await lockComment(tx, target.commentId);
       if (!row || row.question_id !== target.questionId || row.status !== 'approved') {
         throw notFound(messages.commentNotFound);
       }
       const counted = await insertReport(tx, { commentId: row.id, ...report, ...reporter, now });
-      if (!counted) return { counted, hidden: false, comment: null };
+      if (!counted) return { counted, hidden: false };
+      const where = { questionId: row.question_id, commentId: row.id };
       const open = await countOpenReports(tx, row.id);
-      if (open < reportThreshold) return { counted, hidden: false, comment: null };
-      const hidden = await setCommentStatus(tx, row.id, {
-        status: 'pending',
-        previousStatus: null,
-        heldByRule: 'reports',
-        now,
-      });
-      return { counted, hidden: true, comment: toComment(hidden) };
+      const hidden = open >= reportThreshold;
+      if (hidden) {
+        await setCommentStatus(tx, row.id, { status: 'pending', previousStatus: null, heldByRule: 'reports', now });
+        await record({ type: 'comment.moderated', ...where, from: 'approved', to: 'pending', by: null });
+        await record({ type: 'comment.removed', ...where, to: 'pending' });
+      }
+      await record({ type: 'comment.reported', ...where, hidden });
+      return { counted, hidden };
     });
     if (!outcome.counted) throw new AppError(409, 'already_reported', messages.alreadyReported);
-    const where = { commentId: target.commentId, questionId: target.questionId, questionSlug: target.questionSlug };
-    events.emit('comment.reported', { ...where, hidden: outcome.hidden });
-    if (outcome.hidden) {
-      events.emit('comment.moderated', { ...where, from: 'approved', to: 'pending', moderator: null });
-      events.emit('comment.removed', where);
-    }
     return { counted: true, hidden: outcome.hidden };
   }
 

@@ -1,4 +1,5 @@
 import type { DB } from '../db/database.js';
+import { insertEvents } from '../events/event-log.repository.js';
 import type { NewQuestionRow } from '../questions/question.table.js';
 import type { NewPostRow, PostRow } from './post.table.js';
 
@@ -42,10 +43,15 @@ export function insertPostWithQuestions(
       .executeTakeFirst();
     if (!inserted) return undefined;
     if (questions.length > 0) {
-      await tx
+      const added = await tx
         .insertInto('questions')
         .values(questions.map((question) => ({ ...question, post_id: inserted.id })))
+        .returning('id')
         .execute();
+      await insertEvents(
+        tx,
+        added.map((question) => ({ type: 'question.added', questionId: question.id })),
+      );
     }
     return inserted.id;
   });

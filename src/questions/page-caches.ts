@@ -1,41 +1,70 @@
 import type { DB } from '../db/database.js';
-import type { ForumEvents } from '../events.js';
+import type { EventLog } from '../events/event-log.js';
+import type { LoggedEvent } from '../events/forum-event.js';
 import { PageCache } from './page-cache.js';
 import { createQuestionLookup } from './question-lookup.js';
 import type { ThreadSection } from './thread-page.js';
 
 /** Post pages are one group: any change to any answer count empties it. */
 export const ALL_POSTS = 0;
-// A minute keeps no-JavaScript readers' relative times honest, and is a safety net should a
-// message from another process about a change be lost; changes drop entries at once.
+// A minute keeps no-JavaScript readers' relative times honest; changes drop entries at once.
 const TTL_MS = 60_000;
+
+/** What a change makes stale: one question's pages, every page, or nothing kept. */
+export type PagesAffected = { question: number } | 'all' | null;
+
+/**
+ * Which change affects which kept pages: the one list. Everything a thread page shows
+ * of a question (its comments, wording, state) is dropped with the question's group,
+ * and post pages with it (they show answer counts and questions). Settings shape every
+ * page (depth, per page). The queue's own bookkeeping changes no page.
+ */
+export function pagesAffectedBy(event: LoggedEvent): PagesAffected {
+  switch (event.type) {
+    case 'comment.published':
+    case 'comment.edited':
+    case 'comment.removed':
+    case 'comment.moderated':
+    case 'question.added':
+    case 'question.updated':
+      return { question: event.questionId };
+    case 'comment.reported':
+      return event.hidden ? { question: event.questionId } : null;
+    case 'settings.changed':
+      return 'all';
+    case 'comment.held':
+      return null;
+  }
+}
 
 /**
  * What this process keeps rendered: thread pages (at most 2,000; at the default 100
  * comments a page each is ~0.1 MB with its deflated copy, so ~220 MB if all are kept),
- * post pages with their ETags, and questions by slug. Every domain event that changes what a page shows drops that question's entries; a change
- * made on another process arrives through live/ and `invalidateQuestion`.
+ * post pages with their ETags, and questions by slug. A consumer of the event log: every
+ * change, made by this process or another, drops what it makes stale.
  */
-export function createPageCaches(db: DB, events: ForumEvents) {
+export function createPageCaches(db: DB, log: EventLog) {
   const threads = new PageCache<ThreadSection>(2_000, TTL_MS);
   const posts = new PageCache<{ html: string; etag: string }>(100, TTL_MS);
   const questions = createQuestionLookup(db, TTL_MS);
 
-  const invalidateQuestion = (questionId: number) => {
+  const dropQuestion = (questionId: number) => {
     questions.forget(questionId);
     threads.invalidate(questionId);
     posts.invalidate(ALL_POSTS);
   };
-  events.on('comment.created', ({ comment }) => {
-    if (comment.status === 'approved') invalidateQuestion(comment.questionId);
+  log.subscribe('page-caches', (events) => {
+    for (const event of events) {
+      const affected = pagesAffectedBy(event);
+      if (affected === 'all') {
+        questions.forgetAll();
+        threads.clear();
+        posts.clear();
+      } else if (affected) {
+        dropQuestion(affected.question);
+      }
+    }
   });
-  events.on('comment.moderated', ({ questionId }) => invalidateQuestion(questionId));
-  events.on('comment.updated', ({ comment }) => invalidateQuestion(comment.questionId));
-  events.on('comment.removed', ({ questionId }) => invalidateQuestion(questionId));
-  events.on('comment.reported', ({ questionId, hidden }) => {
-    if (hidden) invalidateQuestion(questionId);
-  });
-  events.on('question.updated', ({ question }) => invalidateQuestion(question.id));
 
-  return { threads, posts, questions, invalidateQuestion };
+  return { threads, posts, questions };
 }

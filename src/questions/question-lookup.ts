@@ -20,6 +20,9 @@ export function createQuestionLookup(db: DB, ttlMs: number) {
     forget(questionId: number): void {
       for (const [slug, entry] of bySlug) if (entry.question.id === questionId) bySlug.delete(slug);
     },
+    forgetAll(): void {
+      bySlug.clear();
+    },
   };
 }
 

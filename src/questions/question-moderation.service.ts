@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { appendLogEntry } from '../audit/audit-log.repository.js';
 import type { DB } from '../db/database.js';
-import type { ForumEvents } from '../events.js';
+import type { EventLog } from '../events/event-log.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { messages } from '../messages.js';
 import type { Moderator } from '../moderators/moderator.js';
@@ -46,9 +46,8 @@ export function parseQuestionForm(
 }
 
 /** What moderators do to questions: reword them, add them, close and reopen them. */
-export function createQuestionModeration(deps: { db: DB; events: ForumEvents }) {
-  const { db, events } = deps;
-  const acting = (moderator: Moderator) => ({ id: moderator.id, name: moderator.name });
+export function createQuestionModeration(deps: { log: EventLog }) {
+  const { log } = deps;
 
   async function change(
     id: number,
@@ -57,16 +56,15 @@ export function createQuestionModeration(deps: { db: DB; events: ForumEvents }) 
     apply: (tx: DB, row: NonNullable<Awaited<ReturnType<typeof lockQuestion>>>) => Promise<unknown>,
     details: (before: Question) => Record<string, unknown> | null,
   ): Promise<Question> {
-    const question = await db.transaction().execute(async (tx) => {
+    return log.transaction(async (tx, record) => {
       const row = await lockQuestion(tx, id);
       if (!row) throw notFound(messages.questionNotFound);
       await apply(tx, row);
       const after = await lockQuestion(tx, id);
       await appendLogEntry(tx, { moderator, action, questionId: id, details: details(toQuestion(row)) });
+      await record({ type: 'question.updated', questionId: id });
       return toQuestion(after ?? row);
     });
-    events.emit('question.updated', { question, moderator: acting(moderator) });
-    return question;
   }
 
   const edit = (id: number, text: QuestionText, moderator: Moderator) =>
@@ -96,7 +94,7 @@ export function createQuestionModeration(deps: { db: DB; events: ForumEvents }) 
 
   /** A new question on a post, with no quote in the post body (it is not linked from it). */
   async function add(postId: number, text: QuestionText, moderator: Moderator): Promise<Question> {
-    return db.transaction().execute(async (tx) => {
+    return log.transaction(async (tx, record) => {
       const taken = await takenQuestionSlugs(tx);
       const base = slugify(text.wording) || 'question';
       let slug = base;
@@ -111,6 +109,7 @@ export function createQuestionModeration(deps: { db: DB; events: ForumEvents }) 
         passage: text.passage,
       });
       await appendLogEntry(tx, { moderator, action: 'add-question', questionId: row.id, details: { slug } });
+      await record({ type: 'question.added', questionId: row.id });
       return toQuestion(row);
     });
   }

@@ -73,3 +73,10 @@ export async function nextPosition(db: DB, postId: number): Promise<number> {
 export function insertQuestion(db: DB, row: NewQuestionRow): Promise<QuestionRow> {
   return db.insertInto('questions').values(row).returningAll().executeTakeFirstOrThrow();
 }
+
+/** Slugs of questions by id: live events name the question they belong to. */
+export async function questionSlugs(db: DB, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('questions').select(['id', 'slug']).where('id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, row.slug]));
+}

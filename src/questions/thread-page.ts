@@ -27,6 +27,8 @@ export interface ThreadPageDeps {
   comments: CommentService;
   settings: SettingsSource;
   secret: string;
+  /** The newest change this process has relayed from the event log. */
+  relayedSeq: () => number;
 }
 
 export interface ThreadSection {
@@ -40,6 +42,11 @@ export interface ThreadSection {
   comments: Comment[];
   answerCount: number;
   latestId: number;
+  /**
+   * The event log's position when the section was read: every change up to it is shown.
+   * Read before the comments, so a change that lands meanwhile is replayed, not lost.
+   */
+  since: number;
   pageCount: number;
   /** The page begins inside a conversation from the page before (shown again, marked). */
   continues: boolean;
@@ -74,6 +81,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
     visitorId: string | undefined,
     maxDepth: number,
   ): Promise<ThreadSection> {
+    const since = deps.relayedSeq();
     const [thread, post, highlights] = await Promise.all([
       comments.listThread(question, pageNumber, visitorId),
       findPostById(db, question.postId),
@@ -86,6 +94,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
       comments: thread.comments,
       answerCount: thread.answerCount,
       latestId: thread.latestId,
+      since,
       pageCount: thread.pageCount,
       continues: thread.earlierIds.size > 0,
       post: post ? { title: post.title, url: `/posts/${post.slug}` } : null,
@@ -137,6 +146,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
       title: question.wording,
       scripts: [LIVE_SCRIPT],
       latestId: section.latestId,
+      since: section.since,
       isLastPage: pageNumber === section.pageCount,
       continuesFrom: section.continues ? pageUrl(path, pageNumber - 1) : null,
       question: {

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { ForumEvents } from '../../src/events.js';
+import { createEventLog } from '../../src/events/event-log.js';
 import { createTestDatabase } from '../support/database.js';
 import { answer } from '../support/form.js';
 import { testConfig } from '../support/forum.js';
@@ -20,14 +20,19 @@ let app: ReturnType<typeof createApp>['app'];
 
 beforeAll(async () => {
   const database = await createTestDatabase();
-  close = () => database.close();
+  const log = createEventLog(database, pino({ level: 'silent' }));
+  await log.start();
+  close = async () => {
+    await log.stop();
+    await database.close();
+  };
   const config = testConfig({ LOG_LEVEL: 'info' });
   app = createApp({
     db: database.db,
     pool: database.pool,
     config,
     logger: pino({ level: 'info' }, sink),
-    events: new ForumEvents(),
+    log,
   }).app;
 });
 afterAll(() => close());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ForumEventMap } from '../../src/events.js';
+import { recordEvents } from '../support/events.js';
 import { answer, commentIdFrom } from '../support/form.js';
 import { startTestForum, type TestForum } from '../support/forum.js';
 import { type SignedIn, signIn } from '../support/moderators.js';
@@ -23,10 +23,8 @@ async function questionBySlug(slug: string) {
 }
 
 function captureQuestionEvents() {
-  const seen: ForumEventMap['question.updated'][0][] = [];
-  const listener = (event: ForumEventMap['question.updated'][0]) => seen.push(event);
-  forum.events.on('question.updated', listener);
-  return { seen, stop: () => forum.events.off('question.updated', listener) };
+  const events = recordEvents(forum, ['question.updated']);
+  return { seen: events.seen.map((event) => event.payload), stop: events.stop, events };
 }
 
 describe('questions', () => {
@@ -50,7 +48,7 @@ describe('questions', () => {
     const page = await forum.browser().get('/questions/how-useful-can-it-be').expect(200);
     expect(page.text).toContain('<h1 class="question__wording">How useful can such a code be?</h1>');
     expect(page.text).toContain('A shorter passage.');
-    expect(events.seen[0]?.question).toMatchObject({ id: question.id, wording: 'How useful can such a code be?' });
+    expect(events.events.seen[0]?.payload).toMatchObject({ type: 'question.updated', questionId: question.id });
     const log = await forum.db
       .selectFrom('moderation_log')
       .selectAll()
@@ -95,7 +93,7 @@ describe('questions', () => {
     const events = captureQuestionEvents();
     await post(`/mod/questions/${question.id}/close`).expect(303);
     events.stop();
-    expect(events.seen[0]?.question).toMatchObject({ id: question.id, closed: true });
+    expect(events.events.seen[0]?.payload).toMatchObject({ type: 'question.updated', questionId: question.id });
 
     const closed = await forum.browser().get(`/questions/${slug}`);
     expect(closed.text).toContain('This question is closed to new answers');
@@ -135,12 +133,10 @@ describe('questions', () => {
     const browser = forum.browser();
     const plain = commentIdFrom(await answer(browser, slug, { body: 'An ordinary answer.' }));
     const best = commentIdFrom(await answer(browser, slug, { author: 'Best Author', body: 'The best answer.' }));
-    const updates: number[] = [];
-    const listener = (event: ForumEventMap['comment.updated'][0]) => updates.push(event.comment.id);
-    forum.events.on('comment.updated', listener);
+    const updates = recordEvents(forum, ['comment.edited']);
     await post(`/mod/comments/${best}/highlight`).expect(303);
-    forum.events.off('comment.updated', listener);
-    expect(updates).toEqual([best]);
+    updates.stop();
+    expect(updates.seen.map((event) => event.payload)).toMatchObject([{ commentId: best }]);
 
     const page = await forum.browser().get(`/questions/${slug}`);
     const section = page.text.indexOf('<h2 id="highlights-heading">Highlighted answers</h2>');

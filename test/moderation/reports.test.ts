@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ForumEventMap } from '../../src/events.js';
+import { recordEvents } from '../support/events.js';
 import { answer, commentIdFrom } from '../support/form.js';
 import { heldState, startTestForum, type TestForum } from '../support/forum.js';
 import { type SignedIn, signIn } from '../support/moderators.js';
@@ -71,17 +71,17 @@ describe('readers’ reports', () => {
 
   it('hides a comment after N reports, pending review, held by "reports", and says so', async () => {
     const id = commentIdFrom(await answer(forum.browser(), slug, { body: 'r3 hide me' }));
-    const seen: string[] = [];
-    const onRemoved = (e: ForumEventMap['comment.removed'][0]) => seen.push(`removed ${e.commentId}`);
-    const onReported = (e: ForumEventMap['comment.reported'][0]) => seen.push(`reported ${e.commentId} ${e.hidden}`);
-    forum.events.on('comment.removed', onRemoved);
-    forum.events.on('comment.reported', onReported);
+    const events = recordEvents(forum, ['comment.removed', 'comment.reported']);
     await report(forum.browser(), id).expect(200);
     await report(forum.browser(), id, { reason: 'other' }).expect(200);
-    forum.events.off('comment.removed', onRemoved);
-    forum.events.off('comment.reported', onReported);
+    events.stop();
     expect(await stored(id)).toEqual({ status: 'pending', held_by_rule: 'reports' });
-    expect(seen).toEqual([`reported ${id} false`, `reported ${id} true`, `removed ${id}`]);
+    const seen = events.seen.map(({ payload: e }) =>
+      e.type === 'comment.reported'
+        ? `reported ${e.commentId} ${e.hidden}`
+        : `removed ${(e as { commentId: number }).commentId}`,
+    );
+    expect(seen).toEqual([`reported ${id} false`, `removed ${id}`, `reported ${id} true`]);
     expect((await forum.browser().get(`/questions/${slug}`)).text).not.toContain(`id="comment-${id}"`);
     expect((await forum.browser().get(reportUrl(id))).status).toBe(404);
 

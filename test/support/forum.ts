@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../src/app.js';
 import { type Config, type Environment, loadConfig } from '../../src/config.js';
-import { ForumEvents } from '../../src/events.js';
+import { createEventLog } from '../../src/events/event-log.js';
 import { createTestDatabase } from './database.js';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
@@ -34,17 +34,21 @@ export function testConfig(environment: Partial<Environment> = {}): Config {
 export async function startTestForum(environment: Partial<Environment> = {}) {
   const database = await createTestDatabase();
   const config = testConfig(environment);
-  const events = new ForumEvents();
-  const forum = createApp({ db: database.db, pool: database.pool, config, logger: pino({ level: 'silent' }), events });
+  const logger = pino({ level: 'silent' });
+  const log = createEventLog(database, logger);
+  await log.start();
+  const forum = createApp({ db: database.db, pool: database.pool, config, logger, log });
   return {
     ...forum,
     db: database.db,
     database,
     config,
-    events,
     /** A browser: keeps cookies between requests. */
     browser: () => supertest.agent(forum.app),
-    close: () => database.close(),
+    close: async () => {
+      await log.stop();
+      await database.close();
+    },
   };
 }
 

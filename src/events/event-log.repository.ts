@@ -1,0 +1,152 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, DB } from '../db/database.js';
+import type { ForumEvent, LoggedEvent } from './forum-event.js';
+
+/** The channel every process LISTENs on; the payload is the new event's seq. */
+export const EVENT_CHANNEL = 'forum_events';
+
+/**
+ * Writers take this transaction-level lock before they draw a seq, so seqs commit in
+ * the order they are drawn: a reader that has seen seq N can never later find an
+ * N - 1 that was still in flight. It is held from the event's insert to the commit only
+ * (events are written last in their transaction), so writers queue for microseconds.
+ */
+const EVENT_ORDER_LOCK = 7_362_001;
+
+/** Writes an event inside the transaction that makes its change; returns its seq. */
+export async function insertEvent(tx: Kysely<Database>, event: ForumEvent): Promise<number> {
+  await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`.execute(tx);
+  const { type, ...payload } = event;
+  const questionId = 'questionId' in event ? event.questionId : null;
+  const { rows } = await sql<{ seq: number }>`
+    with inserted as (
+      insert into forum_events (question_id, type, payload)
+      values (${questionId}, ${type}, ${JSON.stringify(payload)}::jsonb)
+      returning seq
+    )
+    select seq::float8 as seq, pg_notify(${EVENT_CHANNEL}, seq::text) from inserted`.execute(tx);
+  return Number(rows[0]?.seq);
+}
+
+/**
+ * Writes many events at once (bulk writers: imports, `npm run seed:fake`); seqs follow
+ * the array's order.
+ */
+export async function insertEvents(tx: Kysely<Database>, events: readonly ForumEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`.execute(tx);
+  const rows = events.map((event) => {
+    const { type, ...payload } = event;
+    return { question_id: 'questionId' in event ? event.questionId : null, type, payload: JSON.stringify(payload) };
+  });
+  const inserted = await tx
+    .insertInto('forum_events')
+    .values(rows)
+    .returning(sql<number>`seq::float8`.as('seq'))
+    .execute();
+  const newest = Math.max(...inserted.map((row) => Number(row.seq)));
+  await sql`select pg_notify(${EVENT_CHANNEL}, ${String(newest)})`.execute(tx);
+}
+
+function toLogged(row: { seq: number; type: string; payload: unknown; created_at: Date }): LoggedEvent {
+  const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as object;
+  return { ...payload, type: row.type, seq: Number(row.seq), at: new Date(row.created_at) } as LoggedEvent;
+}
+
+const loggedColumns = [sql<number>`seq::float8`.as('seq'), 'type', 'payload', 'created_at'] as const;
+
+/** Events after a seq, oldest first. */
+export async function readEventsAfter(db: DB, afterSeq: number, limit: number): Promise<LoggedEvent[]> {
+  const rows = await db
+    .selectFrom('forum_events')
+    .select(loggedColumns)
+    .where('seq', '>', String(afterSeq))
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toLogged);
+}
+
+/** One question's events after a seq, of the given types, oldest first. */
+export async function readQuestionEventsAfter(
+  db: DB,
+  questionId: number,
+  afterSeq: number,
+  types: readonly string[],
+  limit: number,
+): Promise<LoggedEvent[]> {
+  const rows = await db
+    .selectFrom('forum_events')
+    .select(loggedColumns)
+    .where('question_id', '=', questionId)
+    .where('seq', '>', String(afterSeq))
+    .where('type', 'in', types)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toLogged);
+}
+
+/** The newest seq (0 when the log is empty). */
+export async function latestSeq(db: DB): Promise<number> {
+  const row = await db
+    .selectFrom('forum_events')
+    .select(sql<number | null>`max(seq)::float8`.as('seq'))
+    .executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+/** Up to where events may have been pruned. */
+export async function prunedThrough(db: DB): Promise<number> {
+  const row = await db
+    .selectFrom('forum_event_horizon')
+    .select(sql<number>`pruned_through::float8`.as('seq'))
+    .executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+/**
+ * Deletes one batch of events older than `before`, and moves the horizon past them.
+ * Small batches, and no lock writers take: pruning never holds up a post.
+ */
+export async function pruneBatch(db: DB, before: Date, batch: number): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const { rows } = await sql<{ seq: number }>`
+      delete from forum_events where seq in (
+        select seq from forum_events where created_at < ${before} order by seq limit ${batch}
+      ) returning seq::float8 as seq`.execute(tx);
+    if (rows.length === 0) return 0;
+    const highest = Math.max(...rows.map((row) => Number(row.seq)));
+    await tx
+      .updateTable('forum_event_horizon')
+      .set({ pruned_through: sql`greatest(pruned_through, ${highest})` })
+      .where('id', '=', 1)
+      .execute();
+    return rows.length;
+  });
+}
+
+/** A durable consumer's cursor, locked for this transaction (another process skips it meanwhile). */
+export async function claimCursor(tx: Kysely<Database>, consumer: string, start: number): Promise<number | undefined> {
+  await tx
+    .insertInto('forum_event_cursors')
+    .values({ consumer, seq: start })
+    .onConflict((oc) => oc.column('consumer').doNothing())
+    .execute();
+  const row = await tx
+    .selectFrom('forum_event_cursors')
+    .select(sql<number>`seq::float8`.as('seq'))
+    .where('consumer', '=', consumer)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+  return row === undefined ? undefined : Number(row.seq);
+}
+
+export async function moveCursor(tx: Kysely<Database>, consumer: string, seq: number): Promise<void> {
+  await tx
+    .updateTable('forum_event_cursors')
+    .set({ seq, updated_at: new Date() })
+    .where('consumer', '=', consumer)
+    .execute();
+}

@@ -1,0 +1,47 @@
+import type { CommentStatus } from '../comments/comment.table.js';
+
+/**
+ * The domain events: every change a reader or a subscriber can see, as it is written to
+ * the event log (`forum_events`) in the same transaction as the change itself. They say
+ * what changed, by id; consumers read the current state when they act on one. (The
+ * socket contract that followers' browsers see is `live/socket-contract.ts`.)
+ *
+ * - `comment.published`: a comment became public: posted approved, approved from the
+ *   queue, or restored to approved.
+ * - `comment.held`: a new comment that is not public (pending or spam): the queue's news.
+ * - `comment.edited`: a comment's text, author or highlight changed (any status).
+ * - `comment.removed`: a public comment left the thread (held by reports, spam, trash,
+ *   deleted).
+ * - `comment.moderated`: every status change, public or not, for the moderators' queue.
+ * - `comment.reported`: a reader reported a comment (`hidden`: that report hid it).
+ * - `question.added` / `question.updated`: a question appeared, or its wording, passage
+ *   or open/closed state changed.
+ * - `settings.changed`: admins changed rules that shape pages (depth, per page, ...).
+ */
+export type ForumEvent =
+  | { type: 'comment.published'; questionId: number; commentId: number }
+  | { type: 'comment.held'; questionId: number; commentId: number; status: CommentStatus }
+  | { type: 'comment.edited'; questionId: number; commentId: number }
+  | { type: 'comment.removed'; questionId: number; commentId: number; to: CommentStatus | 'deleted' }
+  | {
+      type: 'comment.moderated';
+      questionId: number;
+      commentId: number;
+      from: CommentStatus;
+      to: CommentStatus | 'deleted';
+      by: string | null;
+    }
+  | { type: 'comment.reported'; questionId: number; commentId: number; hidden: boolean }
+  | { type: 'question.added'; questionId: number }
+  | { type: 'question.updated'; questionId: number }
+  | { type: 'settings.changed'; keys: string[] };
+
+export type ForumEventType = ForumEvent['type'];
+
+/** An event as the log keeps it: with its place in the forum-wide order. */
+export type LoggedEvent = ForumEvent & { seq: number; at: Date };
+
+export type EventOf<T extends ForumEventType> = Extract<LoggedEvent, { type: T }>;
+
+/** The question an event concerns, if any. */
+export const questionOf = (event: ForumEvent): number | null => ('questionId' in event ? event.questionId : null);
