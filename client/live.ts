@@ -44,6 +44,10 @@ function followThread(section: HTMLElement): void {
   const slug = section.dataset.slug as string;
   const onLastPage = section.dataset.lastPage === 'true';
   let latestId = Number(section.dataset.latestId ?? 0);
+  /** The newest change (event log seq) this page shows; refollows ask for what came after. */
+  let since = Number(section.dataset.since ?? 0);
+  /** Per comment, the seq of the change it shows: an older event arriving late is ignored. */
+  const shownSeq = new Map<number, number>();
   const list = section.querySelector<HTMLOListElement>('[data-thread]') as HTMLOListElement;
   const announcer = section.querySelector<HTMLElement>('[data-live-announcer]');
   const presence = section.querySelector<HTMLElement>('[data-presence]');
@@ -60,31 +64,49 @@ function followThread(section: HTMLElement): void {
   });
 
   const socket: LiveSocket = io({ transports: ['websocket', 'polling'] });
-  // On every (re)connection, ask for everything after the newest comment we have:
-  // the database fills whatever gap the disconnection left.
-  socket.on('connect', () => socket.emit('follow', { slug, after: latestId }));
+  // On every (re)connection, ask for every change after the newest one we have: the
+  // event log fills whatever gap the disconnection left (edits and removals too).
+  socket.on('connect', () => socket.emit('follow', { slug, after: latestId, since }));
+  /** Takes an event's seq; false when the comment already shows a newer change. */
+  const isNews = (id: number, seq: number): boolean => {
+    since = Math.max(since, seq);
+    if ((shownSeq.get(id) ?? -1) > seq) return false;
+    shownSeq.set(id, seq);
+    return true;
+  };
   socket.on('comment:new', (comment) => {
-    if (comment.slug !== slug) return;
+    if (comment.slug !== slug || !isNews(comment.id, comment.seq)) return;
     latestId = Math.max(latestId, comment.id);
-    if (document.getElementById(`comment-${comment.id}`)) return;
-    countAnswer();
+    const existing = document.getElementById(`comment-${comment.id}`);
+    if (existing) {
+      replaceBody(existing, comment.html);
+      return;
+    }
+    countAnswer(1);
     const element = place(comment);
     if (!element) return;
     arrived(element, comment);
   });
   socket.on('comment:update', (comment) => {
+    if (comment.slug !== slug || !isNews(comment.id, comment.seq)) return;
     const existing = document.getElementById(`comment-${comment.id}`);
     if (existing) replaceBody(existing, comment.html);
   });
-  socket.on('comment:remove', ({ id }) => {
+  socket.on('comment:remove', ({ id, slug: about, seq }) => {
+    if (about !== slug || !isNews(id, seq)) return;
     const existing = document.getElementById(`comment-${id}`);
     if (!existing) return;
+    countAnswer(-1);
     const body = existing.querySelector(ARTICLE);
     if (existing.querySelector(REPLIES) && body) {
       body.innerHTML = '<p class="comment__removed">This comment was removed.</p>';
     } else {
       existing.remove();
     }
+  });
+  // Too much changed while away (or it is no longer kept): fetch the thread afresh.
+  socket.on('resync', ({ slug: about }) => {
+    if (about === slug) resync().catch(() => window.location.reload());
   });
   socket.on('presence', ({ slug: about, count }) => {
     if (about !== slug || !presence) return;
@@ -101,7 +123,7 @@ function followThread(section: HTMLElement): void {
     const existing = document.getElementById(`comment-${comment.id}`);
     // The live event may have won the race; the response's copy is marked as the reader's own.
     if (existing) replaceBody(existing, comment.html);
-    else countAnswer();
+    else countAnswer(1);
     const element = existing ?? place(comment, true);
     if (element) {
       element.classList.add('comment--mine');
@@ -131,9 +153,45 @@ function followThread(section: HTMLElement): void {
     return element;
   }
 
-  function countAnswer(): void {
+  /**
+   * Replaces the thread with the server's current one, keeping the reader where they
+   * were: the comment at the top of the screen stays at the same height.
+   */
+  async function resync(): Promise<void> {
+    const response = await fetch(window.location.href, { headers: { Accept: 'text/html' } });
+    if (!response.ok) throw new Error(`resync: ${response.status}`);
+    const fresh = new DOMParser()
+      .parseFromString(await response.text(), 'text/html')
+      .querySelector<HTMLElement>('[data-thread-live]');
+    const freshList = fresh?.querySelector('[data-thread]');
+    if (!fresh || !freshList) throw new Error('resync: no thread in the page');
+    const anchor = [...list.querySelectorAll<HTMLElement>('li[id^="comment-"]')].find(
+      (element) => element.getBoundingClientRect().bottom > 0,
+    );
+    const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
+    // The reply form may be open inside the thread: keep it (and what is typed in it).
+    const respond = document.getElementById('respond');
+    const replyingTo = respond && list.contains(respond) ? respond.closest('li')?.id : undefined;
+    if (respond && replyingTo) list.after(respond);
+    list.innerHTML = freshList.innerHTML;
+    const replyHome = replyingTo ? document.getElementById(replyingTo)?.querySelector(ARTICLE) : null;
+    if (respond && replyHome) replyHome.after(respond);
+    shownSeq.clear();
+    since = Number(fresh.dataset.since ?? since);
+    latestId = Number(fresh.dataset.latestId ?? latestId);
+    const freshTotal = fresh.querySelector<HTMLElement>('[data-answer-total]');
+    if (total && freshTotal) {
+      total.dataset.count = freshTotal.dataset.count;
+      total.textContent = freshTotal.textContent;
+    }
+    showRelativeTimes(list);
+    const again = anchor ? document.getElementById(anchor.id) : null;
+    if (again) window.scrollBy(0, again.getBoundingClientRect().top - anchorTop);
+  }
+
+  function countAnswer(change: 1 | -1): void {
     if (!total) return;
-    const count = Number(total.dataset.count ?? 0) + 1;
+    const count = Math.max(0, Number(total.dataset.count ?? 0) + change);
     total.dataset.count = String(count);
     total.textContent = `${count.toLocaleString('en-GB')} ${count === 1 ? 'answer' : 'answers'}`;
   }
