@@ -39,3 +39,9 @@ export async function storeSettings(
     )
     .execute();
 }
+
+/** Forgets stored values: those settings follow the environment's defaults again. */
+export async function forgetSettings(db: Kysely<Database>, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db.deleteFrom('settings').where('key', 'in', keys).execute();
+}

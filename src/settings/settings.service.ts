@@ -4,7 +4,7 @@ import type { EventLog } from '../events/event-log.js';
 import type { Moderator } from '../moderators/moderator.js';
 import type { ForumSettings } from './forum-settings.js';
 import { mergeSettings, type SettingsChange } from './settings.js';
-import { loadStoredSettings, storeSettings } from './settings.repository.js';
+import { forgetSettings, loadStoredSettings, storeSettings } from './settings.repository.js';
 
 /**
  * A safety net only: every process drops its copy when the event log relays a change,
@@ -31,22 +31,33 @@ export function createSettingsService(db: DB, log: EventLog, defaults: ForumSett
     return settings;
   }
 
-  /** Stores the change and records, in the audit log, each setting that changed, from what to what. */
+  /**
+   * Stores what the admin changed, and only that: a setting left as it was keeps
+   * following the environment, so a default changed there later still applies; one set
+   * back to the environment's value is forgotten. Records each change in the audit log.
+   */
   async function update(change: SettingsChange, moderator: Moderator, now = new Date()) {
     cached = undefined;
     const before = await current();
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const changedKeys = Object.keys(change).filter(
+      (key) => !same(before[key as keyof ForumSettings], change[key as keyof SettingsChange]),
+    ) as (keyof SettingsChange)[];
     const changed = Object.fromEntries(
-      Object.entries(change)
-        .filter(([key, value]) => JSON.stringify(before[key as keyof ForumSettings]) !== JSON.stringify(value))
-        .map(([key, value]) => [key, { from: before[key as keyof ForumSettings], to: value }]),
+      changedKeys.map((key) => [key, { from: before[key], to: change[key] }]),
     );
-    await log.transaction(async (tx, record) => {
-      await storeSettings(tx, change, moderator.id, now);
-      if (Object.keys(changed).length > 0) {
+    const backToDefault = changedKeys.filter((key) => same(defaults[key], change[key]));
+    const toStore = Object.fromEntries(
+      changedKeys.filter((key) => !backToDefault.includes(key)).map((key) => [key, change[key]]),
+    );
+    if (changedKeys.length > 0) {
+      await log.transaction(async (tx, record) => {
+        await storeSettings(tx, toStore, moderator.id, now);
+        await forgetSettings(tx, backToDefault);
         await appendLogEntry(tx, { moderator, action: 'settings', details: { changed }, at: now });
-        await record({ type: 'settings.changed', keys: Object.keys(changed) });
-      }
-    });
+        await record({ type: 'settings.changed', keys: changedKeys });
+      });
+    }
     cached = undefined;
     return { before, after: await current(), changed };
   }

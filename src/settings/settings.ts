@@ -49,8 +49,8 @@ export type SettingsForm =
 
 /**
  * Reads the settings form: a checkbox is on when present, a word list is one word
- * or phrase per line, numbers are whole numbers in range. Every field is sent, so
- * every editable setting is set.
+ * or phrase per line, numbers are whole numbers in range. Every field is read; the
+ * settings service stores only those that differ from what is in force.
  */
 export function parseSettingsForm(body: Record<string, unknown>): SettingsForm {
   const change: Record<string, unknown> = {};
@@ -60,7 +60,7 @@ export function parseSettingsForm(body: Record<string, unknown>): SettingsForm {
     const raw = body[key];
     const text = typeof raw === 'string' ? raw : '';
     if (BOOLEANS.has(key)) {
-      values[key] = raw !== undefined && raw !== '';
+      values[key] = isOn(raw);
       change[key] = values[key];
       continue;
     }
@@ -72,6 +72,16 @@ export function parseSettingsForm(body: Record<string, unknown>): SettingsForm {
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors, values };
   return { ok: true, change: change as SettingsChange };
+}
+
+/**
+ * A checkbox as browsers send it (present: on) and as a JSON client may (`false`,
+ * "false", "0" and "off" are off, as nobody would mean them to be on).
+ */
+function isOn(raw: unknown): boolean {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw !== 'string') return false;
+  return !['', 'false', '0', 'off'].includes(raw.trim().toLowerCase());
 }
 
 /** The form's fields from the current settings. */

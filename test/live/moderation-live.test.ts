@@ -71,4 +71,26 @@ describe('the live moderation queue', () => {
     await moderator.browser.post(`/mod/comments/${id}/trash`).type('form').send({ _csrf: moderator.csrf }).expect(303);
     expect(await removed).toMatchObject({ id, slug, seq: expect.any(Number) });
   });
+
+  it('disconnects a moderator who signed out, or whose account was removed, instead of telling them', async () => {
+    const leaving = await signIn(listening(forum), 'moderator', 'Mo Leaving');
+    const removed = await signIn(listening(forum), 'moderator', 'Mo Removed');
+    const staying = await signIn(listening(forum), 'moderator', 'Mo Staying');
+    const [a, b, c] = [queueSocket(leaving.cookie), queueSocket(removed.cookie), queueSocket(staying.cookie)];
+    await Promise.all([a, b, c].map((s) => new Promise<void>((resolve) => s.once('connect', () => resolve()))));
+    const told: string[] = [];
+    a.on('queue:changed', () => told.push('leaving'));
+    b.on('queue:changed', () => told.push('removed'));
+    const aGone = new Promise<string>((resolve) => a.once('disconnect', resolve));
+    const bGone = new Promise<string>((resolve) => b.once('disconnect', resolve));
+
+    await leaving.browser.post('/logout').type('form').send({ _csrf: leaving.csrf }).expect(303);
+    await forum.database.db.deleteFrom('moderators').where('id', '=', removed.moderator.id).execute();
+    const held = next(c as unknown as Follower, 'queue:changed' as never);
+    await answer(supertest.agent(forum.url), slug, { body: 'held after they left' });
+    await held;
+    expect(await aGone).toBe('io server disconnect');
+    expect(await bGone).toBe('io server disconnect');
+    expect(told).toEqual([]);
+  });
 });

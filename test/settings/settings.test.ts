@@ -45,3 +45,16 @@ describe('mergeSettings', () => {
     expect(merged.captchaTtlMinutes).toBe(defaults.captchaTtlMinutes);
   });
 });
+
+describe('a checkbox sent as JSON', () => {
+  it('is off when it says false, "false", "0" or "off", and on when true or "on"', () => {
+    for (const off of [false, 'false', '0', 'off', '', undefined]) {
+      const parsed = parseSettingsForm({ ...form, holdAll: off });
+      expect(parsed.ok && parsed.change.holdAll, String(off)).toBe(false);
+    }
+    for (const on of [true, 'on', 'true', '1']) {
+      const parsed = parseSettingsForm({ ...form, holdAll: on });
+      expect(parsed.ok && parsed.change.holdAll, String(on)).toBe(true);
+    }
+  });
+});
