@@ -41,7 +41,11 @@ export function visitorIdOf(req: Request): string | undefined {
 export function ensureVisitorId(req: Request, res: Response): string {
   const existing = visitorIdOf(req);
   if (existing) return existing;
-  const id = randomBytes(18).toString('base64url');
+  // An id from before cookies were signed is kept (signed now), so its browser still
+  // sees its own held comments; being random, it is worth no more than a new one.
+  const unsigned = req.cookies?.[VISITOR_COOKIE];
+  const id =
+    typeof unsigned === 'string' && VISITOR_ID.test(unsigned) ? unsigned : randomBytes(18).toString('base64url');
   res.locals.visitorId = id;
   res.cookie(VISITOR_COOKIE, id, { ...cookieOptions(req), signed: true });
   return id;

@@ -49,6 +49,10 @@ describe('tabs opened at once', () => {
     const browser = supertest.agent(forum.app);
     await browser.get('/');
     expect(cookiesOf(await browser.get(`/questions/${slugs[0]}`))).not.toContain('oq_visitor');
+    // One from before cookies were signed is kept, signed now.
+    const legacy = 'LegacyVisitorId_0123456789';
+    const signed = await supertest(forum.app).get('/').set('Cookie', `oq_visitor=${legacy}`);
+    expect(cookiesOf(signed)).toMatch(new RegExp(`oq_visitor=s%3A${legacy}\\.`));
   });
 
   it('three questions opened before any cookie was set all post on the first try', async () => {
