@@ -18,6 +18,7 @@ import { createAssets } from './http/assets.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/error-handler.js';
 import { sameOrigin } from './http/same-origin.js';
+import { issueVisitorCookie } from './http/visitor.js';
 import { createRateLimits, type RateLimits } from './limits/rate-limits.js';
 import { createBanService } from './moderation/ban.service.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
@@ -70,7 +71,7 @@ export function createApp(deps: AppDeps): Forum {
   const limits = createRateLimits(config.rateLimits, { pool: deps.pool, redisUrl: config.redisUrl });
   const comments = createCommentService({ db, settings, secret: config.sessionSecret, log, bans });
   const servedOverTls = config.publicUrl.startsWith('https://');
-  const csrf = createCsrf(config.sessionSecret, servedOverTls);
+  const csrf = createCsrf(config.sessionSecret);
   const caches = createPageCaches(db, log);
   const renderThreadPage = createThreadPage({
     db,
@@ -137,8 +138,10 @@ export function createApp(deps: AppDeps): Forum {
   app.use(assets.router);
   // Browsers ask for /favicon.ico on pages that name no icon (the feed, JSON).
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/favicon.svg'));
-  app.use(cookieParser());
+  // The secret signs the visitor cookie (see http/visitor.ts).
+  app.use(cookieParser(config.sessionSecret));
   app.use(sameOrigin);
+  app.use(issueVisitorCookie);
 
   app.use(healthRoutes(db));
   app.use(
@@ -157,7 +160,7 @@ export function createApp(deps: AppDeps): Forum {
   );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
   app.use(feedRoutes(db, templates, config.publicUrl));
-  app.use(reportRoutes({ db, templates, reports: createReportService({ log, settings }) }));
+  app.use(reportRoutes({ db, templates, limits, reports: createReportService({ log, settings }) }));
 
   // Sessions are for moderators only; readers' pages never set or read one.
   const accounts = createModeratorAccounts(db);

@@ -51,6 +51,7 @@ const environmentSchema = z.object({
   RATE_LIMIT_COMMENTS_PER_EMAIL: integer(10, 1, 1_000_000),
   RATE_LIMIT_CAPTCHAS_PER_IP: integer(120, 1, 1_000_000),
   RATE_LIMIT_LIVE_EVENTS_PER_IP: integer(600, 1, 1_000_000),
+  RATE_LIMIT_REPORTS_PER_IP: integer(20, 1, 1_000_000),
   LIVE_MAX_FOLLOWS: integer(20, 1, 1000),
   LIVE_EVENTS_PER_SECOND: integer(5, 1, 1000),
   LIVE_EVENT_BURST: integer(20, 1, 10000),
@@ -90,6 +91,7 @@ export interface RateLimitSettings {
   readonly commentsPerEmail: number;
   readonly captchasPerIp: number;
   readonly liveEventsPerIp: number;
+  readonly reportsPerIp: number;
 }
 
 /** Limits on what one Socket.IO connection may ask. */
@@ -160,6 +162,7 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       commentsPerEmail: e.RATE_LIMIT_COMMENTS_PER_EMAIL,
       captchasPerIp: e.RATE_LIMIT_CAPTCHAS_PER_IP,
       liveEventsPerIp: e.RATE_LIMIT_LIVE_EVENTS_PER_IP,
+      reportsPerIp: e.RATE_LIMIT_REPORTS_PER_IP,
     }),
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     live: Object.freeze({

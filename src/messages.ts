@@ -26,7 +26,12 @@ export const messages = {
   invalidEncoding: 'The request contains characters that are not valid UTF-8',
   rateLimited: (seconds: number) =>
     `You are sending too many requests. Wait ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`} and try again; nothing you typed is lost`,
-  commentFormExpired: 'This form had expired. Your answer is below, unchanged: send it again',
+  commentFormExpired:
+    'This form had expired (it was more than a day old). Your answer is below, unchanged: send it again',
+  commentFormNotIssuedHere:
+    'This form could not be checked: its security token is missing, changed or was issued to another browser. Your answer is below, unchanged: send it again',
+  formCookieMissing:
+    'Your browser did not send back this site’s cookie, so the form could not be checked. Allow cookies for this site, then send it again; your answer is below, unchanged',
   crossSite: 'This request came from another website and was refused',
   afterNotWholeNumber: '`after` must be a whole number (the newest comment id you have)',
   pageNotFound: 'There is no such page of this thread',
@@ -61,6 +66,8 @@ export const messages = {
   banNotFound: 'There is no such ban in force. It may have been lifted already',
   reportReasonRequired: 'Choose what is wrong with the comment',
   reportNoteTooLong: (limit: number) => `The note must be ${limit.toLocaleString('en-GB')} characters or fewer`,
+  reportCookieMissing:
+    'Your report was not sent: your browser did not send back this site’s cookie. Allow cookies for this site, then send it again',
   reportThanks: 'Thank you. The moderators will look at this comment',
   alreadyReported: 'You have already reported this comment. The moderators will look at it',
   questionClosed: 'This question is closed to new answers. You can still read the thread',

@@ -235,6 +235,17 @@ export function listLatestApproved(db: DB, limit: number) {
 }
 
 /** When the newest comment from this IP or email address was written: the flood rule. */
+/**
+ * Holds, until the transaction ends, a lock per key (an address, an email): posts
+ * sharing one wait for each other, so each one's flood and duplicate checks see the
+ * other's comment. Taken in one order, so two posts never wait on each other's locks.
+ */
+export async function lockPosters(tx: Kysely<Database>, keys: readonly string[]): Promise<void> {
+  for (const key of [...new Set(keys)].sort()) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`oq:poster:${key}`}, 0))`.execute(tx);
+  }
+}
+
 export async function newestCommentAt(db: DB, ip: string | null, email: string): Promise<Date | null> {
   const row = await db
     .selectFrom('comments')

@@ -68,12 +68,10 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
         page === undefined ? commentPath(question.slug, comment.id) : commentOnPage(question.slug, comment.id, page);
       if (json) {
         const { maxThreadDepth } = await settings.current();
-        const body = commentJson(comment, templates, {
-          maxDepth: maxThreadDepth,
-          ownIds: new Set([comment.id]),
-        });
-        // A spammer is not told their comment went to spam: to them it is awaiting moderation.
-        if (body.status === 'spam') body.status = 'pending';
+        // A spammer is not told their comment went to spam: to them it is awaiting
+        // moderation, in its status and in its html alike.
+        const shown = comment.status === 'spam' ? { ...comment, status: 'pending' as const } : comment;
+        const body = commentJson(shown, templates, { maxDepth: maxThreadDepth, ownIds: new Set([comment.id]) });
         res.status(201).location(shownAt).json(body);
         return;
       }

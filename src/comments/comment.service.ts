@@ -24,6 +24,7 @@ import {
   listHighlighted,
   listThreadPage,
   listVisitorComments,
+  lockPosters,
   newestCommentAt,
   nextCommentId,
 } from './comment.repository.js';
@@ -95,14 +96,24 @@ export function createCommentService(deps: CommentServiceDeps) {
     const answered = await findAnswered(question, draft.parentId, context.visitorId);
     const bodyHtml = renderCommentBody(draft.body);
     const submission = { ...draft, bodyHtml, ip: context.ip };
-    const history = await posterHistory(question, submission, settings, now);
-    const verdict = judgeComment(submission, history, settings);
-    if (verdict.kind === 'refused') {
-      const message = verdict.rule === 'flood' ? messages.postingTooQuickly : messages.duplicateComment;
-      throw new AppError(verdict.rule === 'flood' ? 429 : 409, verdict.rule, message, { form: message });
-    }
 
     const row = await log.transaction(async (tx, record) => {
+      // The flood and duplicate checks run here, under a lock per address, email and
+      // name: two posts sent at once are judged one after the other, not both against
+      // a thread that has neither.
+      if (settings.floodSeconds > 0 || settings.duplicateCheck) {
+        await lockPosters(tx, [
+          ...(context.ip === null ? [] : [`ip:${context.ip}`]),
+          `email:${draft.email.toLowerCase()}`,
+          `name:${question.id}:${draft.author}`,
+        ]);
+      }
+      const history = await posterHistory(tx, question, submission, settings, now);
+      const verdict = judgeComment(submission, history, settings);
+      if (verdict.kind === 'refused') {
+        const message = verdict.rule === 'flood' ? messages.postingTooQuickly : messages.duplicateComment;
+        throw new AppError(verdict.rule === 'flood' ? 429 : 409, verdict.rule, message, { form: message });
+      }
       if (captcha && !(await recordCaptchaUse(tx, captcha.nonce, new Date(captcha.expiresAt)))) {
         throw captchaError('used');
       }
@@ -210,15 +221,16 @@ export function createCommentService(deps: CommentServiceDeps) {
 
   /** Only what the rules in force need: each lookup is skipped when its rule is off. */
   async function posterHistory(
+    tx: DB,
     question: Question,
     submission: { author: string; email: string; body: string; ip: string | null },
     settings: { floodSeconds: number; duplicateCheck: boolean; holdNewEmails: boolean },
     now: Date,
   ): Promise<PosterHistory> {
     const [newest, duplicate, hasApprovedComment] = await Promise.all([
-      settings.floodSeconds > 0 ? newestCommentAt(db, submission.ip, submission.email) : null,
-      settings.duplicateCheck ? hasDuplicateComment(db, question.id, submission) : false,
-      settings.holdNewEmails ? hasApprovedCommentFrom(db, submission.email) : true,
+      settings.floodSeconds > 0 ? newestCommentAt(tx, submission.ip, submission.email) : null,
+      settings.duplicateCheck ? hasDuplicateComment(tx, question.id, submission) : false,
+      settings.holdNewEmails ? hasApprovedCommentFrom(tx, submission.email) : true,
     ]);
     return {
       secondsSinceLastComment: newest ? (now.getTime() - newest.getTime()) / 1000 : null,

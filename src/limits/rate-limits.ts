@@ -18,6 +18,8 @@ const LIMITS = {
   commentsPerEmail: { windowSeconds: 600 },
   // The live script asks for one captcha per post; scripts asking for thousands are harvesting.
   captchasPerIp: { windowSeconds: 600 },
+  // A reader reports a few comments in a sitting; hundreds an hour from one address is a campaign.
+  reportsPerIp: { windowSeconds: 3600 },
   // Follows and other socket events, across every process a client might reconnect to.
   liveEventsPerIp: { windowSeconds: 60 },
 } as const;

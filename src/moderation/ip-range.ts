@@ -121,3 +121,15 @@ function formatIpv6(value: bigint): string {
   if (bestStart === -1) return hex.join(':');
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
+
+/**
+ * The address as one party holds it, for counting distinct reporters: an IPv4 address
+ * itself, an IPv6 address's /64 (the block one subscriber gets, and can rotate through
+ * at will). Anything unreadable counts as itself.
+ */
+export function addressHolder(text: string): string {
+  const ip = parseIp(text);
+  if (!ip) return text;
+  const prefix = ip.version === 4 ? 32 : 64;
+  return formatRange({ version: ip.version, network: ip.value & mask(ip.version, prefix), prefix });
+}

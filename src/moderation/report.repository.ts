@@ -31,6 +31,28 @@ export async function insertReport(
   return row !== undefined;
 }
 
+/** Who sent the reports still open on a comment: the threshold counts distinct ones. */
+export function listOpenReporters(tx: Kysely<Database>, commentId: number) {
+  return tx
+    .selectFrom('comment_reports')
+    .select(['visitor_id', 'ip'])
+    .where('comment_id', '=', commentId)
+    .where('resolved_at', 'is', null)
+    .execute();
+}
+
+/** A moderator has already decided on reports about this comment (and kept it, if it is public). */
+export async function hasResolvedReports(tx: Kysely<Database>, commentId: number): Promise<boolean> {
+  const row = await tx
+    .selectFrom('comment_reports')
+    .select('id')
+    .where('comment_id', '=', commentId)
+    .where('resolved_at', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function countOpenReports(tx: Kysely<Database>, commentId: number): Promise<number> {
   const row = await tx
     .selectFrom('comment_reports')

@@ -5,7 +5,8 @@ import type { DB } from '../db/database.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { formBody } from '../http/body-parsers.js';
 import { isId } from '../http/ids.js';
-import { ensureVisitorId } from '../http/visitor.js';
+import { returningVisitorIdOf } from '../http/visitor.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 import { messages } from '../messages.js';
 import { commentPath, type Question, questionPath, toQuestion } from '../questions/question.js';
 import { findQuestionById } from '../questions/question.repository.js';
@@ -22,8 +23,13 @@ const REASONS = [
 ];
 
 /** The public "Report" page for a comment: a plain form, so it works without JavaScript. */
-export function reportRoutes(deps: { db: DB; templates: Templates; reports: ReportService }): Router {
-  const { db, templates, reports } = deps;
+export function reportRoutes(deps: {
+  db: DB;
+  templates: Templates;
+  reports: ReportService;
+  limits: RateLimits;
+}): Router {
+  const { db, templates, reports, limits } = deps;
   const router = Router();
 
   /** The approved comment being reported, and its question: named by the longer path, else the comment's own. */
@@ -64,7 +70,7 @@ export function reportRoutes(deps: { db: DB; templates: Templates; reports: Repo
           values: form.values,
           errors: form.errors,
           errorList: Object.entries(form.errors).map(([field, message]) => ({
-            field: field === 'reason' ? 'reason-spam' : field,
+            field: field === 'reason' || field === 'form' ? 'reason-spam' : field,
             message,
           })),
           done: form.done,
@@ -86,7 +92,27 @@ export function reportRoutes(deps: { db: DB; templates: Templates; reports: Repo
       render(res, question, comment, { status: 422, values: form.values, errors: form.errors });
       return;
     }
-    const visitorId = ensureVisitorId(req, res);
+    // Counted before anything else, so a script sending reports in bulk is slowed down
+    // whatever it sends; the form comes back with what was typed.
+    try {
+      await limits.consume('reportsPerIp', req.ip ?? 'unknown');
+    } catch (error) {
+      if (!(error instanceof AppError) || error.retryAfterSeconds === undefined) throw error;
+      res.set('Retry-After', String(error.retryAfterSeconds));
+      render(res, question, comment, { status: error.status, values: form.values, errors: { form: error.message } });
+      return;
+    }
+    // Only a browser shown a page before (it carries the cookie the forum signed) is a
+    // reader whose report counts; the page this answer shows gives it one.
+    const visitorId = returningVisitorIdOf(req);
+    if (!visitorId) {
+      render(res, question, comment, {
+        status: 403,
+        values: form.values,
+        errors: { form: messages.reportCookieMissing },
+      });
+      return;
+    }
     try {
       await reports.reportComment(
         { commentId: comment.id, questionId: question.id, questionSlug: question.slug },

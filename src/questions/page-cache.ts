@@ -25,17 +25,18 @@ export class PageCache<T> {
     }
     const version = this.versions.get(group) ?? 0;
     const value = load();
+    // Deleted first, so that a reloaded (expired) entry counts as the newest.
+    this.entries.delete(id);
     this.entries.set(id, { value, group, expires: now + this.ttlMs });
+    // Room is made only once the load has succeeded: a page that fails to load (one past
+    // the end, ?page=999999) must never cost a kept one.
     value.then(
       () => {
         if ((this.versions.get(group) ?? 0) !== version) this.drop(id, value);
+        else this.makeRoom();
       },
       () => this.drop(id, value),
     );
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
     return value;
   }
 
@@ -46,6 +47,13 @@ export class PageCache<T> {
 
   clear(): void {
     for (const group of new Set([...this.entries.values()].map((entry) => entry.group))) this.invalidate(group);
+  }
+
+  private makeRoom(): void {
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
   }
 
   private drop(id: string, value: Promise<T>): void {

@@ -43,9 +43,7 @@ export function createSettingsService(db: DB, log: EventLog, defaults: ForumSett
     const changedKeys = Object.keys(change).filter(
       (key) => !same(before[key as keyof ForumSettings], change[key as keyof SettingsChange]),
     ) as (keyof SettingsChange)[];
-    const changed = Object.fromEntries(
-      changedKeys.map((key) => [key, { from: before[key], to: change[key] }]),
-    );
+    const changed = Object.fromEntries(changedKeys.map((key) => [key, { from: before[key], to: change[key] }]));
     const backToDefault = changedKeys.filter((key) => same(defaults[key], change[key]));
     const toStore = Object.fromEntries(
       changedKeys.filter((key) => !backToDefault.includes(key)).map((key) => [key, change[key]]),

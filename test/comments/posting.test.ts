@@ -250,17 +250,18 @@ describe('CSRF', () => {
     for (const token of ['', 'not-the-token']) {
       const res = await answer(forum.browser(), slug, { _csrf: token, body: 'Typed before the token went stale' });
       expect(res.status).toBe(403);
-      expect(res.text).toContain('This form had expired');
+      expect(res.text).toContain('its security token is missing, changed or was issued to another browser');
       expect(res.text).toContain('Typed before the token went stale</textarea>');
     }
   });
 
   it('refuses a token taken from another browser', async () => {
     const thief = forum.browser();
+    await thief.get('/');
     const stolen = readForm((await thief.get(`/questions/${slug}`)).text).csrf;
     const res = await answer(forum.browser(), slug, { _csrf: stolen }, { json: true });
     expect(res.status).toBe(403);
-    expect(res.body.errors.form).toContain('This form had expired');
+    expect(res.body.errors.form).toContain('issued to another browser');
   });
 
   it('gives JSON clients the token with a captcha', async () => {

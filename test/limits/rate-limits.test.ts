@@ -2,7 +2,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningForum } from '../../src/server.js';
 import { createTestDatabase, usingServer } from '../support/database.js';
-import { answer, readForm } from '../support/form.js';
+import { answer, commentIdFrom, readForm } from '../support/form.js';
 import { startTestForum, type TestForum } from '../support/forum.js';
 import { follow, follower, next, sameServerDatabase, startLiveForum } from '../support/live.js';
 
@@ -50,7 +50,13 @@ describe.runIf(usingServer())('rate limits across two processes', () => {
   let b: RunningForum;
   beforeAll(async () => {
     const database = await createTestDatabase();
-    const limits = { RATE_LIMIT_COMMENTS_PER_IP: '2', RATE_LIMIT_LIVE_EVENTS_PER_IP: '3' };
+    const limits = {
+      RATE_LIMIT_COMMENTS_PER_IP: '2',
+      RATE_LIMIT_LIVE_EVENTS_PER_IP: '3',
+      RATE_LIMIT_REPORTS_PER_IP: '2',
+      // Only so that the comment reported below is posted from an address of its own.
+      TRUST_PROXY: 'loopback',
+    };
     a = await startLiveForum(limits, database);
     b = await startLiveForum(limits, sameServerDatabase(database.url as string));
   });
@@ -73,6 +79,19 @@ describe.runIf(usingServer())('rate limits across two processes', () => {
       _csrf: form.csrf,
     });
     expect(third.status).toBe(429);
+  });
+
+  it('counts reports from one address on both processes together', async () => {
+    const poster = supertest.agent(a.url).set('X-Forwarded-For', '192.0.2.200');
+    const id = commentIdFrom(await answer(poster, 'how-useful-can-it-be', { email: 'r@example.org' }));
+    const reportOn = async (forum: RunningForum) => {
+      const browser = supertest.agent(forum.url);
+      await browser.get(`/comments/${id}/report`).expect(200);
+      return browser.post(`/comments/${id}/report`).type('form').send({ reason: 'spam' });
+    };
+    expect((await reportOn(a)).status).toBe(200);
+    expect((await reportOn(b)).status).toBe(200);
+    expect((await reportOn(a)).status).toBe(429);
   });
 
   it('counts socket events from one address on both processes together', async () => {

@@ -120,6 +120,10 @@ describe('rules in force', () => {
       const res = await answer(forum.browser(), slug, { ...fresh(), body: 'cheap PILLS here' }, { json: true });
       expect(res.status).toBe(201);
       expect(res.body.status).toBe('pending');
+      // Its html says the same as its status: awaiting moderation, as a held comment's does.
+      expect(res.body.html).toContain('comment--pending');
+      expect(res.body.html).toContain('Your comment is awaiting moderation.');
+      expect(res.body.html).not.toContain('Report<span');
       expect(await stored(res.body.id)).toEqual({ status: 'spam', held_by_rule: 'disallowed-words' });
       const page = await forum.browser().get(`/questions/${slug}`);
       expect(page.text).not.toContain('cheap PILLS');

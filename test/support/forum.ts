@@ -26,6 +26,7 @@ export function testConfig(environment: Partial<Environment> = {}): Config {
     RATE_LIMIT_COMMENTS_PER_EMAIL: '100000',
     RATE_LIMIT_CAPTCHAS_PER_IP: '100000',
     RATE_LIMIT_LIVE_EVENTS_PER_IP: '100000',
+    RATE_LIMIT_REPORTS_PER_IP: '100000',
     ...environment,
   });
 }
