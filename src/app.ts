@@ -159,8 +159,8 @@ export function createApp(deps: AppDeps): Forum {
     }),
   );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
-  app.use(feedRoutes(db, templates, config.publicUrl));
-  app.use(reportRoutes({ db, templates, limits, reports: createReportService({ log, settings }) }));
+  app.use(feedRoutes(comments, templates, config.publicUrl));
+  app.use(reportRoutes({ db, templates, limits, comments, reports: createReportService({ log, settings }) }));
 
   // Sessions are for moderators only; readers' pages never set or read one.
   const accounts = createModeratorAccounts(db);

@@ -22,6 +22,7 @@ import {
   listApprovedAfter,
   listCommentsByIds,
   listHighlighted,
+  listLatestApproved,
   listThreadPage,
   listVisitorComments,
   lockPosters,
@@ -316,6 +317,17 @@ export function createCommentService(deps: CommentServiceDeps) {
     return (await listApprovedAfter(db, question.id, afterId, limit)).map(toComment);
   }
 
+  /** The newest published answers anywhere, with the question each answers (the site feed). */
+  async function latestAnswers(limit: number) {
+    return (await listLatestApproved(db, limit)).map((row) => ({
+      id: row.id,
+      author: row.author,
+      html: row.body_html,
+      createdAt: new Date(row.created_at),
+      question: { slug: row.slug, wording: row.wording },
+    }));
+  }
+
   /** Comments by id as they are now, any status. */
   async function listByIds(ids: readonly number[]): Promise<Comment[]> {
     return (await listCommentsByIds(db, ids)).map(toComment);
@@ -331,6 +343,7 @@ export function createCommentService(deps: CommentServiceDeps) {
     listHighlights,
     listSince,
     listByIds,
+    latestAnswers,
   };
 }
 

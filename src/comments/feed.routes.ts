@@ -1,23 +1,21 @@
 import { Router } from 'express';
-import type { DB } from '../db/database.js';
 import { commentPath } from '../questions/question.js';
 import type { Templates } from '../views/templates.js';
 import { commentAddress } from './comment.js';
-import { listLatestApproved } from './comment.repository.js';
+import type { CommentService } from './comment.service.js';
 
 const FEED_SIZE = 50;
 
 /** RSS 2.0 of the newest answers, as the seed's RSS share link promises. */
-export function feedRoutes(db: DB, templates: Templates, publicUrl: string): Router {
+export function feedRoutes(comments: CommentService, templates: Templates, publicUrl: string): Router {
   const router = Router();
   router.get('/feed.xml', async (_req, res) => {
-    const rows = await listLatestApproved(db, FEED_SIZE);
-    const items = rows.map((row) => ({
-      title: `${row.author} on “${row.wording}”`,
-      link: `${publicUrl}${commentPath(row.slug, row.id)}`,
-      guid: `${publicUrl}${commentAddress(row.id)}`,
-      date: new Date(row.created_at).toUTCString(),
-      html: row.body_html,
+    const items = (await comments.latestAnswers(FEED_SIZE)).map((answer) => ({
+      title: `${answer.author} on “${answer.question.wording}”`,
+      link: `${publicUrl}${commentPath(answer.question.slug, answer.id)}`,
+      guid: `${publicUrl}${commentAddress(answer.id)}`,
+      date: answer.createdAt.toUTCString(),
+      html: answer.html,
     }));
     res
       .type('application/rss+xml; charset=utf-8')

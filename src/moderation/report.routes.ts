@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
-import { reportPath } from '../comments/comment.js';
-import { findComment } from '../comments/comment.repository.js';
+import { type Comment, reportPath } from '../comments/comment.js';
+import type { CommentService } from '../comments/comment.service.js';
 import type { DB } from '../db/database.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { formBody } from '../http/body-parsers.js';
@@ -8,9 +8,8 @@ import { isId } from '../http/ids.js';
 import { returningVisitorIdOf } from '../http/visitor.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import { messages } from '../messages.js';
-import { commentPath, type Question, questionPath, toQuestion } from '../questions/question.js';
-import { findQuestionById } from '../questions/question.repository.js';
-import { questionBySlug } from '../questions/question.service.js';
+import { commentPath, type Question, questionPath } from '../questions/question.js';
+import { questionById, questionBySlug } from '../questions/question.service.js';
 import type { Templates } from '../views/templates.js';
 import { excerpt } from './queue-view.js';
 import { parseReportForm, type ReportService } from './report.service.js';
@@ -27,29 +26,28 @@ export function reportRoutes(deps: {
   db: DB;
   templates: Templates;
   reports: ReportService;
+  comments: CommentService;
   limits: RateLimits;
 }): Router {
-  const { db, templates, reports, limits } = deps;
+  const { db, templates, reports, comments, limits } = deps;
   const router = Router();
 
   /** The approved comment being reported, and its question: named by the longer path, else the comment's own. */
   async function target(req: Request) {
     const named = req.params.slug === undefined ? undefined : await questionBySlug(db, String(req.params.slug));
     const id = String(req.params.id);
-    const comment = isId(id) ? await findComment(db, Number(id)) : undefined;
-    if (comment?.status !== 'approved' || (named && comment.question_id !== named.id)) {
+    const comment = isId(id) ? (await comments.locate(Number(id), undefined))?.comment : undefined;
+    if (comment?.status !== 'approved' || (named && comment.questionId !== named.id)) {
       throw notFound(messages.commentNotFound);
     }
-    const row = named ? undefined : await findQuestionById(db, comment.question_id);
-    const question = named ?? (row && toQuestion(row));
-    if (!question) throw notFound(messages.commentNotFound);
+    const question = named ?? (await questionById(db, comment.questionId));
     return { question, comment };
   }
 
   const render = (
     res: Response,
     question: Question,
-    comment: { id: number; author: string; body_html: string },
+    comment: Pick<Comment, 'id' | 'author' | 'html'>,
     form: { status?: number; values: Record<string, string>; errors: Record<string, string>; done?: string },
   ) => {
     res
@@ -62,7 +60,7 @@ export function reportRoutes(deps: {
           comment: {
             id: comment.id,
             author: comment.author,
-            excerpt: excerpt(comment.body_html, 300),
+            excerpt: excerpt(comment.html, 300),
             url: commentPath(question.slug, comment.id),
           },
           action: reportPath(comment.id),
