@@ -79,8 +79,24 @@ export function createBanService(db: DB) {
     });
   }
 
-  function list() {
-    return listBansWithAttempts(db, BANS_SHOWN);
+  /** The newest bans, each with whether it is in force now and the attempts it stopped. */
+  async function list(now = new Date()) {
+    return (await listBansWithAttempts(db, BANS_SHOWN)).map((row) => {
+      const liftedAt = row.lifted_at === null ? null : new Date(row.lifted_at);
+      const expiresAt = row.expires_at === null ? null : new Date(row.expires_at);
+      return {
+        id: row.id,
+        kind: row.kind,
+        value: row.value,
+        reason: row.reason,
+        createdBy: row.created_by_name,
+        createdAt: new Date(row.created_at),
+        lifted: liftedAt && { at: liftedAt, by: row.lifted_by_name },
+        expiresAt,
+        attempts: row.attempts ?? 0,
+        active: liftedAt === null && (expiresAt === null || expiresAt > now),
+      };
+    });
   }
 
   return { refuseIfBanned, ban, lift, list, findBan };

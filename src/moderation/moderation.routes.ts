@@ -200,7 +200,6 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
     res: Response,
     form: { status?: number; values: Record<string, string>; errors: Record<string, string> },
   ) => {
-    const now = new Date();
     const fromId = typeof req.query.comment === 'string' && isId(req.query.comment) ? Number(req.query.comment) : null;
     const from = fromId ? await moderation.findForEdit(fromId).catch(() => undefined) : undefined;
     const rows = await bans.list();
@@ -214,24 +213,21 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
       fromComment: from
         ? { id: from.id, author: from.author, email: from.email, ip: from.ip, range: suggestedRange(from.ip) }
         : null,
-      bans: rows.map((ban) => {
-        const active = ban.lifted_at === null && (ban.expires_at === null || new Date(ban.expires_at) > now);
-        return {
-          id: ban.id,
-          kind: ban.kind === 'ip' ? (ban.value.includes('/') ? 'IP range' : 'IP') : 'email',
-          value: ban.value,
-          reason: ban.reason,
-          by: ban.created_by_name,
-          since: exactTime(new Date(ban.created_at)),
-          until: ban.lifted_at
-            ? `lifted ${exactTime(new Date(ban.lifted_at))} by ${ban.lifted_by_name}`
-            : ban.expires_at
-              ? `${active ? '' : 'expired '}${exactTime(new Date(ban.expires_at))}`
-              : 'lifted by an admin',
-          attempts: ban.attempts ?? 0,
-          active,
-        };
-      }),
+      bans: rows.map((ban) => ({
+        id: ban.id,
+        kind: ban.kind === 'ip' ? (ban.value.includes('/') ? 'IP range' : 'IP') : 'email',
+        value: ban.value,
+        reason: ban.reason,
+        by: ban.createdBy,
+        since: exactTime(ban.createdAt),
+        until: ban.lifted
+          ? `lifted ${exactTime(ban.lifted.at)} by ${ban.lifted.by}`
+          : ban.expiresAt
+            ? `${ban.active ? '' : 'expired '}${exactTime(ban.expiresAt)}`
+            : 'lifted by an admin',
+        attempts: ban.attempts,
+        active: ban.active,
+      })),
     });
   };
 
