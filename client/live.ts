@@ -339,15 +339,24 @@ function setUpForm(slug: string, onPosted: (comment: LiveComment) => void): void
   });
 }
 
-/** A captcha is single-use: after every attempt the form gets a new one. */
+/**
+ * A captcha is single-use: after every attempt the form gets a new one, and a fresh CSRF
+ * token with it (so a form refused as expired posts when sent again).
+ */
 async function refreshCaptcha(slug: string, form: HTMLFormElement): Promise<void> {
   try {
     const response = await fetch(`/api/questions/${encodeURIComponent(slug)}/captcha`, { credentials: 'same-origin' });
     if (!response.ok) return;
-    const { label, token } = (await response.json()) as { label: string; token: string };
+    const { label, token, csrf_token } = (await response.json()) as {
+      label: string;
+      token: string;
+      csrf_token: string;
+    };
     const labelElement = form.querySelector('label[for="captcha_answer"]');
     if (labelElement) labelElement.textContent = label;
     (form.elements.namedItem('captcha_token') as HTMLInputElement).value = token;
+    const csrf = form.elements.namedItem('_csrf');
+    if (csrf instanceof HTMLInputElement) csrf.value = csrf_token;
   } catch {
     // The old token stays; the server will say it is used, and the next try refreshes.
   }

@@ -60,4 +60,32 @@ describe('a first-time reader opening questions in tabs at once', () => {
     await answerFromThreeTabs(context, 'no-cookie-yet');
     await context.close();
   });
+
+  it('a form refused as expired says so, keeps the answer, and posts when sent again', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const trouble = watchForTrouble(page);
+    await page.goto(`${forum.url}/questions/${slugs[0]}`);
+    // As if the page had been left open past its token's life.
+    await page.evaluate(() => {
+      const field = document.querySelector<HTMLInputElement>('[data-comment-form] input[name="_csrf"]');
+      if (field) field.value = 'v.0.stale';
+    });
+    const fields = { author: 'Patient Reader', email: 'patient@example.org', body: 'Written over an evening' };
+    await fillAnswer(page, '#respond', fields);
+    const refused = page.waitForResponse((r) => r.url().endsWith(`/questions/${slugs[0]}/comments`));
+    await page.click('#respond button[type="submit"]');
+    expect((await refused).status()).toBe(403);
+    await page.waitForSelector('[data-error-summary]:not([hidden])');
+    expect(await page.locator('[data-error-summary]').textContent()).toContain('could not be checked');
+    expect(await page.locator('#body').inputValue()).toBe(fields.body);
+    await screenshot(page, 'first-visit-stale-form-refused');
+
+    await fillAnswer(page, '#respond', fields);
+    const again = page.waitForResponse((r) => r.url().endsWith(`/questions/${slugs[0]}/comments`));
+    await page.click('#respond button[type="submit"]');
+    expect((await again).status()).toBe(201);
+    expect(trouble.filter((line) => !line.includes('403'))).toEqual([]);
+    await context.close();
+  });
 });

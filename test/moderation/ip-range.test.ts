@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRange, parseIp, parseRange, rangeContains } from '../../src/moderation/ip-range.js';
+import { addressHolder, formatRange, parseIp, parseRange, rangeContains } from '../../src/moderation/ip-range.js';
 
 const contains = (range: string, ip: string) => {
   const r = parseRange(range);
@@ -55,5 +55,23 @@ describe('IP ranges', () => {
     expect(formatRange(parseRange('2001:0DB8:0000:0000:0000:0000:0000:0001') as never)).toBe('2001:db8::1');
     expect(formatRange(parseRange('2001:db8:0:1:0:0:0:0/64') as never)).toBe('2001:db8:0:1::/64');
     expect(formatRange(parseRange('::') as never)).toBe('::');
+  });
+});
+
+describe('addressHolder (who counts as one reporter)', () => {
+  it('is the IPv4 address itself, however Node writes it', () => {
+    expect(addressHolder('192.0.2.7')).toBe('192.0.2.7');
+    expect(addressHolder('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(addressHolder('192.0.2.8')).not.toBe(addressHolder('192.0.2.7'));
+  });
+
+  it('is the /64 of an IPv6 address: one subscriber rotating through its block counts once', () => {
+    expect(addressHolder('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64');
+    expect(addressHolder('2001:DB8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(addressHolder('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+  });
+
+  it('is the text itself when it is not an address', () => {
+    expect(addressHolder('unknown')).toBe('unknown');
   });
 });
