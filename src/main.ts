@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { EmbeddedDatabaseBusy } from './db/connect.js';
 import { createLogger } from './logger.js';
 import { startForum } from './server.js';
 
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof EmbeddedDatabaseBusy) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

@@ -43,7 +43,8 @@ const EMBEDDED_VACUUM_INTERVAL_MS = 15 * 60 * 1000;
  * that instead of connecting.
  */
 export async function startForum(config: Config, logger: Logger, database?: DatabaseHandle): Promise<RunningForum> {
-  const db = database ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db =
+    database ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, role: 'server' }));
   await migrateToLatest(db.db);
   await seedPosts(db.db, config.seedDir, logger);
 
