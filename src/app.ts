@@ -137,7 +137,7 @@ export function createApp(deps: AppDeps): Forum {
   // Browsers ask for /favicon.ico on pages that name no icon (the feed, JSON).
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/favicon.svg'));
   app.use(cookieParser());
-  app.use(sameOrigin);
+  app.use(sameOrigin(config.publicOrigin));
 
   app.use(healthRoutes(db));
   app.use(
