@@ -11,6 +11,10 @@ async function main(): Promise<void> {
   const where = config.databaseUrl ? 'PostgreSQL server' : `embedded PostgreSQL in ${config.dataDir}`;
   logger.info({ url: running.url, database: running.database.kind }, 'listening');
   console.log(`Open Questions is running on ${running.url} (${where})`);
+  if (running.database.kind === 'embedded') {
+    if (running.database.socket) logger.info({ socket: running.database.socket }, 'embedded database shared');
+    else logger.warn({ dataDir: config.dataDir }, 'DATA_DIR is too long a path for a Unix socket: commands refuse');
+  }
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
