@@ -30,6 +30,12 @@ const ENDS_WITH_READY = new Set([0x51, 0x53, 0x63, 0x66, 0x46, 0x00]);
  */
 class TurnTakingQueue {
   #holder: { handlerId: number; release: MutexInterface.Releaser } | undefined;
+  /**
+   * Each client's messages, run one after another in the order they were cut from its
+   * stream: the handler cuts them in a callback per chunk, so two chunks can be in
+   * flight at once, and a client waiting for the turn it already holds would wait for ever.
+   */
+  readonly #inOrder = new Map<number, Promise<unknown>>();
   readonly #departed = new Set<number>();
   #waiting = 0;
 
@@ -38,12 +44,23 @@ class TurnTakingQueue {
     private readonly turns: Mutex,
   ) {}
 
-  async enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
-    if (this.#holder?.handlerId !== handlerId) {
-      this.#waiting += 1;
-      const release = await this.turns.acquire().finally(() => {
+  enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+    const previous = this.#inOrder.get(handlerId) ?? Promise.resolve();
+    this.#waiting += 1;
+    const next = previous
+      .catch(() => undefined)
+      .then(() => this.#execute(handlerId, message, onData))
+      .finally(() => {
         this.#waiting -= 1;
       });
+    this.#inOrder.set(handlerId, next);
+    return next;
+  }
+
+  async #execute(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+    if (this.#departed.has(handlerId)) throw new Error('Handler disconnected');
+    if (this.#holder?.handlerId !== handlerId) {
+      const release = await this.turns.acquire();
       if (this.#departed.has(handlerId)) {
         release();
         throw new Error('Handler disconnected');
@@ -80,6 +97,8 @@ class TurnTakingQueue {
    * advisory locks), which would otherwise apply to the server's own queries.
    */
   async clearTransactionIfNeeded(handlerId: number): Promise<void> {
+    await this.#inOrder.get(handlerId)?.catch(() => undefined);
+    this.#inOrder.delete(handlerId);
     if (this.#holder?.handlerId !== handlerId) this.#holder = { handlerId, release: await this.turns.acquire() };
     try {
       await this.pglite.runExclusive(() => this.pglite.execProtocolRaw(SYNC));
