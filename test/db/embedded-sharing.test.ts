@@ -71,120 +71,148 @@ describe.runIf(!usingServer())('the embedded database while the server runs', ()
     await forum.exited;
   });
 
-  it('adds a moderator who can sign in at once, without a restart', async () => {
-    const added = await command('moderator.ts', ['add', '--email', 'ada@example.org', '--name', 'Ada'], dataDir);
-    expect(added.stderr).toBe('');
-    expect(added.code).toBe(0);
-    const res = await signIn(forum.url, 'ada@example.org');
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/mod');
+  it(
+    'adds a moderator who can sign in at once, without a restart',
+    async () => {
+      const added = await command('moderator.ts', ['add', '--email', 'ada@example.org', '--name', 'Ada'], dataDir);
+      expect(added.stderr).toBe('');
+      expect(added.code).toBe(0);
+      const res = await signIn(forum.url, 'ada@example.org');
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/mod');
 
-    const removed = await command('moderator.ts', ['remove', '--email', 'ada@example.org'], dataDir);
-    expect(removed.code).toBe(0);
-    expect((await signIn(forum.url, 'ada@example.org')).status).toBe(401);
-  }, SLOW_MS);
+      const removed = await command('moderator.ts', ['remove', '--email', 'ada@example.org'], dataDir);
+      expect(removed.code).toBe(0);
+      expect((await signIn(forum.url, 'ada@example.org')).status).toBe(401);
+    },
+    SLOW_MS,
+  );
 
-  it('imports a post, migrates and seeds made-up comments, seen by the server at once', async () => {
-    const post = path.join(dataDir, 'post.txt');
-    writeFileSync(post, 'Who Runs the Internet\n\nThe question is simple. Who pays for the cables?\n');
-    const imported = await command('import-post.ts', [post], dataDir);
-    expect(imported.code).toBe(0);
-    const questions = await (await fetch(`${forum.url}/api/questions`)).json();
-    const slugs = questions.questions.map((question: { slug: string }) => question.slug);
-    expect(slugs).toContain('who-pays-for-the-cables');
+  it(
+    'imports a post, migrates and seeds made-up comments, seen by the server at once',
+    async () => {
+      const post = path.join(dataDir, 'post.txt');
+      writeFileSync(post, 'Who Runs the Internet\n\nThe question is simple. Who pays for the cables?\n');
+      const imported = await command('import-post.ts', [post], dataDir);
+      expect(imported.code).toBe(0);
+      const questions = await (await fetch(`${forum.url}/api/questions`)).json();
+      const slugs = questions.questions.map((question: { slug: string }) => question.slug);
+      expect(slugs).toContain('who-pays-for-the-cables');
 
-    const migrated = await command('migrate.ts', [], dataDir);
-    expect(migrated.code).toBe(0);
-    expect(migrated.stdout).toContain('The database is up to date.');
+      const migrated = await command('migrate.ts', [], dataDir);
+      expect(migrated.code).toBe(0);
+      expect(migrated.stdout).toContain('The database is up to date.');
 
-    const seeded = await command(
-      'seed-fake.ts',
-      ['--question', 'who-pays-for-the-cables', '--comments', '40'],
-      dataDir,
-    );
-    expect(seeded.code).toBe(0);
-    const comments = await (await fetch(`${forum.url}/api/questions/who-pays-for-the-cables/comments`)).json();
-    expect(comments.comments).toHaveLength(40);
-  }, SLOW_MS);
-
-  it('serves psql and pg on a socket in DATA_DIR, one transaction at a time', async () => {
-    const client = new pg.Client({ host: dataDir, user: 'postgres', database: 'postgres' });
-    await client.connect();
-    try {
-      await client.query('begin');
-      await client.query("update questions set wording = 'Rewritten inside a transaction'");
-      // The server's own query waits for the transaction and never runs inside it.
-      const during = fetch(`${forum.url}/api/questions`).then((res) => res.json());
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await client.query('rollback');
-      const wordings = (await during).questions.map((question: { wording: string }) => question.wording);
-      expect(wordings).not.toContain('Rewritten inside a transaction');
-      expect(wordings).toContain('Who pays for the cables?');
-    } finally {
-      await client.end();
-    }
-
-    // Several socket clients and the server's requests at once, all answered rightly.
-    const pool = new pg.Pool({ host: dataDir, user: 'postgres', database: 'postgres', max: 4 });
-    try {
-      const queries = Array.from({ length: 20 }, (_, n) =>
-        pool.query<{ n: number }>('select $1::int as n from questions limit 1', [n]).then((r) => r.rows[0]?.n),
+      const seeded = await command(
+        'seed-fake.ts',
+        ['--question', 'who-pays-for-the-cables', '--comments', '40'],
+        dataDir,
       );
-      // Messages larger than one read from the socket arrive in several chunks.
-      const large = Array.from({ length: 4 }, (_, n) =>
-        pool.query<{ n: number }>('select length($1::text) as n', ['x'.repeat(500_000 + n)]).then((r) => r.rows[0]?.n),
-      );
-      const pages = Array.from({ length: 20 }, () => fetch(`${forum.url}/questions/who-pays-for-the-cables`));
-      expect(await Promise.all(queries)).toEqual(Array.from({ length: 20 }, (_, n) => n));
-      expect(await Promise.all(large)).toEqual([500_000, 500_001, 500_002, 500_003]);
-      for (const page of await Promise.all(pages)) expect(page.status).toBe(200);
-    } finally {
-      await pool.end();
-    }
-  }, SLOW_MS);
+      expect(seeded.code).toBe(0);
+      const comments = await (await fetch(`${forum.url}/api/questions/who-pays-for-the-cables/comments`)).json();
+      expect(comments.comments).toHaveLength(40);
+    },
+    SLOW_MS,
+  );
 
-  it('refuses a second server on the same DATA_DIR', async () => {
-    const second = await startRefused(dataDir);
-    expect(second.code).toBe(1);
-    expect(second.output).toContain(`Another server (process ${forum.child.pid}) is running on the embedded database`);
-    expect((await fetch(`${forum.url}/healthz`)).status).toBe(200);
-  }, SLOW_MS);
+  it(
+    'serves psql and pg on a socket in DATA_DIR, one transaction at a time',
+    async () => {
+      const client = new pg.Client({ host: dataDir, user: 'postgres', database: 'postgres' });
+      await client.connect();
+      try {
+        await client.query('begin');
+        await client.query("update questions set wording = 'Rewritten inside a transaction'");
+        // The server's own query waits for the transaction and never runs inside it.
+        const during = fetch(`${forum.url}/api/questions`).then((res) => res.json());
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await client.query('rollback');
+        const wordings = (await during).questions.map((question: { wording: string }) => question.wording);
+        expect(wordings).not.toContain('Rewritten inside a transaction');
+        expect(wordings).toContain('Who pays for the cables?');
+      } finally {
+        await client.end();
+      }
+
+      // Several socket clients and the server's requests at once, all answered rightly.
+      const pool = new pg.Pool({ host: dataDir, user: 'postgres', database: 'postgres', max: 4 });
+      try {
+        const queries = Array.from({ length: 20 }, (_, n) =>
+          pool.query<{ n: number }>('select $1::int as n from questions limit 1', [n]).then((r) => r.rows[0]?.n),
+        );
+        // Messages larger than one read from the socket arrive in several chunks.
+        const large = Array.from({ length: 4 }, (_, n) =>
+          pool
+            .query<{ n: number }>('select length($1::text) as n', ['x'.repeat(500_000 + n)])
+            .then((r) => r.rows[0]?.n),
+        );
+        const pages = Array.from({ length: 20 }, () => fetch(`${forum.url}/questions/who-pays-for-the-cables`));
+        expect(await Promise.all(queries)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+        expect(await Promise.all(large)).toEqual([500_000, 500_001, 500_002, 500_003]);
+        for (const page of await Promise.all(pages)) expect(page.status).toBe(200);
+      } finally {
+        await pool.end();
+      }
+    },
+    SLOW_MS,
+  );
+
+  it(
+    'refuses a second server on the same DATA_DIR',
+    async () => {
+      const second = await startRefused(dataDir);
+      expect(second.code).toBe(1);
+      expect(second.output).toContain(
+        `Another server (process ${forum.child.pid}) is running on the embedded database`,
+      );
+      expect((await fetch(`${forum.url}/healthz`)).status).toBe(200);
+    },
+    SLOW_MS,
+  );
 });
 
 describe.runIf(!usingServer())('the embedded database lock', () => {
-  it('is taken over from a server that was killed', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'oq-stale-'));
-    const first = await spawnForum({ DATA_DIR: dataDir });
-    first.child.kill('SIGKILL');
-    await first.exited;
-    expect(JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE), 'utf8')).pid).toBe(first.child.pid);
-    expect(existsSync(socketPath(dataDir))).toBe(true);
+  it(
+    'is taken over from a server that was killed',
+    async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'oq-stale-'));
+      const first = await spawnForum({ DATA_DIR: dataDir });
+      first.child.kill('SIGKILL');
+      await first.exited;
+      expect(JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE), 'utf8')).pid).toBe(first.child.pid);
+      expect(existsSync(socketPath(dataDir))).toBe(true);
 
-    // A command opens the database itself, then a new server starts on it.
-    const added = await command('moderator.ts', ['add', '--email', 'mo@example.org', '--name', 'Mo'], dataDir);
-    expect(added.code).toBe(0);
-    const second = await spawnForum({ DATA_DIR: dataDir });
-    try {
-      expect((await signIn(second.url, 'mo@example.org')).status).toBe(303);
-    } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
-    }
-    expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
-  }, SLOW_MS);
+      // A command opens the database itself, then a new server starts on it.
+      const added = await command('moderator.ts', ['add', '--email', 'mo@example.org', '--name', 'Mo'], dataDir);
+      expect(added.code).toBe(0);
+      const second = await spawnForum({ DATA_DIR: dataDir });
+      try {
+        expect((await signIn(second.url, 'mo@example.org')).status).toBe(303);
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+      expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
+    },
+    SLOW_MS,
+  );
 
-  it('makes commands and servers wait for a command that has the database open', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'oq-busy-'));
-    // This test's own process stands for a running command.
-    writeFileSync(path.join(dataDir, LOCK_FILE), JSON.stringify({ pid: process.pid, role: 'command' }));
-    const listed = await command('moderator.ts', ['list'], dataDir);
-    expect(listed.code).toBe(1);
-    expect(listed.stderr).toContain(`Another command (process ${process.pid}) has the embedded database`);
-    const server = await startRefused(dataDir);
-    expect(server.code).toBe(1);
-    expect(server.output).toContain('Wait for it to finish, then start the server.');
+  it(
+    'makes commands and servers wait for a command that has the database open',
+    async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'oq-busy-'));
+      // This test's own process stands for a running command.
+      writeFileSync(path.join(dataDir, LOCK_FILE), JSON.stringify({ pid: process.pid, role: 'command' }));
+      const listed = await command('moderator.ts', ['list'], dataDir);
+      expect(listed.code).toBe(1);
+      expect(listed.stderr).toContain(`Another command (process ${process.pid}) has the embedded database`);
+      const server = await startRefused(dataDir);
+      expect(server.code).toBe(1);
+      expect(server.output).toContain('Wait for it to finish, then start the server.');
 
-    writeFileSync(path.join(dataDir, LOCK_FILE), JSON.stringify({ pid: await deadPid(), role: 'command' }));
-    expect((await command('moderator.ts', ['list'], dataDir)).code).toBe(0);
-  }, SLOW_MS);
+      writeFileSync(path.join(dataDir, LOCK_FILE), JSON.stringify({ pid: await deadPid(), role: 'command' }));
+      expect((await command('moderator.ts', ['list'], dataDir)).code).toBe(0);
+    },
+    SLOW_MS,
+  );
 });
