@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../src/config.js';
-import { connectDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { importPost } from '../src/posts/import-post.js';
+import { openDatabase } from './open-database.js';
 
 /** `npm run import -- <file>`: stores a post and turns its open questions into threads. */
 const file = process.argv[2];
@@ -11,7 +11,7 @@ if (!file) {
   process.exit(2);
 }
 const config = loadConfig();
-const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const database = await openDatabase(config);
 try {
   await migrateToLatest(database.db);
   const result = await importPost(database.db, readFileSync(file, 'utf8'));

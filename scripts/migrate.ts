@@ -1,10 +1,10 @@
 import { loadConfig } from '../src/config.js';
-import { connectDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { openDatabase } from './open-database.js';
 
 /** `npm run migrate`: applies every pending migration and says which. */
 const config = loadConfig();
-const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const database = await openDatabase(config);
 try {
   const applied = await migrateToLatest(database.db);
   console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
-import { connectDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { AppError } from '../src/http/app-error.js';
 import { createModeratorAccounts } from '../src/moderators/moderator.service.js';
+import { openDatabase } from './open-database.js';
 import { readPassword } from './read-password.js';
 
 /**
@@ -60,7 +60,7 @@ const secret = command === 'add' || command === 'reset-password' ? await passwor
 
 let exitCode = 0;
 const config = loadConfig();
-const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const database = await openDatabase(config);
 try {
   await migrateToLatest(database.db);
   const accounts = createModeratorAccounts(database.db);

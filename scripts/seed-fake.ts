@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { seedFakeThread } from '../src/comments/seed-fake-thread.js';
 import { loadConfig } from '../src/config.js';
-import { connectDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { findQuestionBySlug, listQuestionsWithCounts } from '../src/questions/question.repository.js';
 import { seedPosts } from '../src/seed.js';
+import { openDatabase } from './open-database.js';
 
 /**
  * `npm run seed:fake -- --question <slug> --comments N [--depth D] [--seed S]`: fills a
@@ -43,7 +43,7 @@ try {
 
 const config = loadConfig();
 const maxDepth = parsed.depth ?? config.forum.maxThreadDepth;
-const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const database = await openDatabase(config);
 try {
   // A database the server has never started on gets its schema and posts first.
   await migrateToLatest(database.db);

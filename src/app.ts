@@ -140,7 +140,7 @@ export function createApp(deps: AppDeps): Forum {
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/favicon.svg'));
   // The secret signs the visitor cookie (see http/visitor.ts).
   app.use(cookieParser(config.sessionSecret));
-  app.use(sameOrigin);
+  app.use(sameOrigin(config.publicOrigin));
   app.use(issueVisitorCookie);
 
   app.use(healthRoutes(db));

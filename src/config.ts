@@ -22,6 +22,7 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: integer(3000, 0, 65535),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  KEEP_ALIVE_TIMEOUT_SECONDS: integer(65, 1, 3600),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   SEED_DIR: z.string().min(1).default('./seed'),
@@ -67,6 +68,10 @@ export interface Config {
   readonly port: number;
   /** Where people reach the forum, for share links and the feed (no trailing slash). */
   readonly publicUrl: string;
+  /** PUBLIC_URL's origin when it is set: the one origin state-changing requests may come from. */
+  readonly publicOrigin: string | undefined;
+  /** How long an idle keep-alive connection stays open; above a load balancer's own idle timeout. */
+  readonly keepAliveTimeoutMs: number;
   /** Absent: the embedded PostgreSQL (PGlite) under dataDir. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
@@ -134,6 +139,8 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
     host: e.HOST,
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicOrigin: e.PUBLIC_URL === undefined ? undefined : new URL(e.PUBLIC_URL).origin,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
     databaseUrl: e.DATABASE_URL,
     dataDir,
     seedDir: path.resolve(e.SEED_DIR),

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { EmbeddedDatabaseBusy } from './db/connect.js';
 import { createLogger } from './logger.js';
 import { startForum } from './server.js';
 
@@ -10,6 +11,10 @@ async function main(): Promise<void> {
   const where = config.databaseUrl ? 'PostgreSQL server' : `embedded PostgreSQL in ${config.dataDir}`;
   logger.info({ url: running.url, database: running.database.kind }, 'listening');
   console.log(`Open Questions is running on ${running.url} (${where})`);
+  if (running.database.kind === 'embedded') {
+    if (running.database.socket) logger.info({ socket: running.database.socket }, 'embedded database shared');
+    else logger.warn({ dataDir: config.dataDir }, 'DATA_DIR is too long a path for a Unix socket: commands refuse');
+  }
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -26,7 +31,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof EmbeddedDatabaseBusy) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

@@ -37,6 +37,21 @@ export const messages = {
   pageNotFound: 'There is no such page of this thread',
   questionNotFound: 'There is no question at this address. It may have been moved',
   unavailable: 'The forum cannot reach its database just now. Please try again in a minute',
+  embeddedDatabaseBusy: (
+    role: 'server' | 'command',
+    holder: { pid: number; role: 'server' | 'command' },
+    dataDir: string,
+  ) => {
+    const where = `the embedded database in ${dataDir}`;
+    if (holder.role === 'command') {
+      return role === 'server'
+        ? `A command (process ${holder.pid}) has ${where} open. Wait for it to finish, then start the server.`
+        : `Another command (process ${holder.pid}) has ${where} open. Wait for it to finish, then run this again.`;
+    }
+    return role === 'server'
+      ? `Another server (process ${holder.pid}) is running on ${where}. Stop it first, or give this one its own DATA_DIR or a DATABASE_URL.`
+      : `The server (process ${holder.pid}) has ${where} open but does not answer on its socket (it may still be starting; or the path is too long for a Unix socket). Try again in a moment; if this persists, stop the server, run this, then start the server again.`;
+  },
   moderatorNameRequired: 'Enter the moderator’s name',
   moderatorExists: (email: string) => `There is already a moderator with the email address ${email}`,
   noSuchModerator: (email: string) => `There is no moderator with the email address ${email}`,

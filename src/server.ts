@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { connectDatabase, type DatabaseHandle } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createEventLog, type EventLog } from './events/event-log.js';
+import { sameOriginSockets } from './http/same-origin.js';
 import { attachLive } from './live/io.js';
 import { seedPosts } from './seed.js';
 
@@ -43,7 +44,8 @@ const EMBEDDED_VACUUM_INTERVAL_MS = 15 * 60 * 1000;
  * that instead of connecting.
  */
 export async function startForum(config: Config, logger: Logger, database?: DatabaseHandle): Promise<RunningForum> {
-  const db = database ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db =
+    database ?? (await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, role: 'server' }));
   await migrateToLatest(db.db);
   await seedPosts(db.db, config.seedDir, logger);
 
@@ -51,6 +53,14 @@ export async function startForum(config: Config, logger: Logger, database?: Data
   await log.start();
   const forum = createApp({ db: db.db, pool: db.pool, config, logger, log });
   const server = createServer(forum.app);
+  // Node closes an idle keep-alive connection after 5 s. A load balancer that keeps its
+  // own idle connections longer (60 s on AWS's, for one) then sends a request down a
+  // connection this end is closing, and answers 502: close after the balancer does.
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  // Kept above keepAliveTimeout, as Node's guidance for proxies has it, so a connection
+  // the balancer reuses is never cut by the headers limit first.
+  server.headersTimeout = config.keepAliveTimeoutMs + 1_000;
+  server.requestTimeout = Math.max(server.requestTimeout, server.headersTimeout + 1_000);
   const io = attachLive(server, {
     db: db.db,
     pool: db.pool,
@@ -65,6 +75,8 @@ export async function startForum(config: Config, logger: Logger, database?: Data
     sessions: forum.sessions,
     accounts: forum.accounts,
   });
+  // Set here rather than in attachLive, which knows nothing of origins: the same rule as HTTP's.
+  io.engine.opts.allowRequest = sameOriginSockets(config.publicOrigin);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
 

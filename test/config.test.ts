@@ -13,6 +13,21 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('reads the keep-alive timeout in seconds, refusing zero', () => {
+    const base = { NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(32) } as const;
+    expect(loadConfig(base).keepAliveTimeoutMs).toBe(65_000);
+    expect(loadConfig({ ...base, KEEP_ALIVE_TIMEOUT_SECONDS: '620' }).keepAliveTimeoutMs).toBe(620_000);
+    expect(() => loadConfig({ ...base, KEEP_ALIVE_TIMEOUT_SECONDS: '0' })).toThrow(/KEEP_ALIVE_TIMEOUT_SECONDS/);
+  });
+
+  it('takes the origin posts may come from from PUBLIC_URL, and only when it is set', () => {
+    const base = { NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(32) } as const;
+    expect(loadConfig(base).publicOrigin).toBeUndefined();
+    expect(loadConfig({ ...base, PUBLIC_URL: 'https://Forum.example.org/questions/' }).publicOrigin).toBe(
+      'https://forum.example.org',
+    );
+  });
+
   it('requires SESSION_SECRET in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'short' })).toThrow(/at least 32/);

@@ -8,7 +8,7 @@ const AUTHOR_LIMIT = 100;
 const EMAIL_LIMIT = 254;
 const URL_LIMIT = 2_000;
 
-/** The fields of the comment form, as PRODUCT.md names them. */
+/** The fields of the comment form, as docs/CONTRACT.md names them. */
 export const FORM_FIELDS = [
   'author',
   'email',

@@ -73,7 +73,7 @@ function answered(id: number, author: string | null) {
   return { href: author === null ? commentAddress(id) : `#comment-${id}`, author };
 }
 
-/** PRODUCT.md's JSON for a comment; `html` is the page's own partial for it. */
+/** The JSON for a comment (docs/CONTRACT.md); `html` is the page's own partial for it. */
 export function commentJson(comment: Comment, templates: Templates, context: ViewContext) {
   return {
     id: comment.id,

@@ -1,6 +1,6 @@
 import type { CommentStatus } from '../comments/comment.table.js';
 
-/** The actions on one comment that `POST /mod/comments/:id/<action>` accepts (PRODUCT.md). */
+/** The actions on one comment that `POST /mod/comments/:id/<action>` accepts (docs/CONTRACT.md). */
 export const moderationActions = ['approve', 'spam', 'trash', 'restore', 'delete'] as const;
 export type ModerationAction = (typeof moderationActions)[number];
 

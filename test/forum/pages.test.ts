@@ -75,7 +75,7 @@ describe('a question page', () => {
     expect(res.text).toContain(`<article aria-labelledby="by-${id}"><header><b id="by-${id}">`);
     expect(res.text).toContain(`<a href="#comment-${id}"><time datetime="`);
     expect(res.text).toMatch(
-      // Relative, as PRODUCT.md has it; the page script adds the exact time as a title.
+      // Relative, as docs/CONTRACT.md has it; the page script adds the exact time as a title.
       /<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">just now<\/time>/,
     );
     expect(res.text).toContain('<a href="https://ana.example.org" rel="external nofollow ugc noopener">Ana</a>');

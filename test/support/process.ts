@@ -23,6 +23,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const START_TIMEOUT_MS = 90_000;
+
 /** `npm start` as a real process (the TypeScript run directly), ready when /healthz answers. */
 export async function spawnForum(environment: Record<string, string>, port?: number): Promise<ForumProcess> {
   const chosen = port ?? (await freePort());
@@ -55,14 +57,19 @@ export async function spawnForum(environment: Record<string, string>, port?: num
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   const url = `http://127.0.0.1:${chosen}`;
-  for (let attempt = 0; ; attempt += 1) {
+  // Generous: on a shared, loaded machine compiling and migrating can take a minute.
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
     if (child.exitCode !== null) throw new Error(`The forum exited at start:\n${output}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch {
       // not listening yet
     }
-    if (attempt > 300) throw new Error(`The forum did not start:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`The forum did not start:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { url, port: chosen, child, exited, output: () => output };
