@@ -45,7 +45,7 @@ export const messages = {
     }
     return role === 'server'
       ? `Another server (process ${holder.pid}) is running on ${where}. Stop it first, or give this one its own DATA_DIR or a DATABASE_URL.`
-      : `The server (process ${holder.pid}) has ${where} open and cannot share it (the path is too long for a Unix socket). Stop the server, run this, then start the server again; or use a shorter DATA_DIR.`;
+      : `The server (process ${holder.pid}) has ${where} open but does not answer on its socket (it may still be starting; or the path is too long for a Unix socket). Try again in a moment; if this persists, stop the server, run this, then start the server again.`;
   },
   moderatorNameRequired: 'Enter the moderator’s name',
   moderatorExists: (email: string) => `There is already a moderator with the email address ${email}`,

@@ -54,10 +54,11 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   } catch (error) {
     if (!(error instanceof EmbeddedDatabaseInUse)) throw error;
     const { holder } = error;
+    const busy = new EmbeddedDatabaseBusy(messages.embeddedDatabaseBusy(role, holder, dataDir));
     if (role === 'command' && holder.role === 'server' && existsSync(socketPath(dataDir))) {
-      return connectThroughSocket(dataDir);
+      return connectThroughSocket(dataDir, busy);
     }
-    throw new EmbeddedDatabaseBusy(messages.embeddedDatabaseBusy(role, holder, dataDir));
+    throw busy;
   }
   try {
     const directory = path.join(dataDir, 'pglite');
@@ -85,11 +86,21 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   }
 }
 
-/** A running server's embedded database, through the socket it shares it on. */
-function connectThroughSocket(dataDir: string): DatabaseHandle {
+/**
+ * A running server's embedded database, through the socket it shares it on; `busy`
+ * when nothing answers there (a server still starting, or the socket of one that died
+ * just now).
+ */
+async function connectThroughSocket(dataDir: string, busy: EmbeddedDatabaseBusy): Promise<DatabaseHandle> {
   // One connection: the server serves one socket client's transaction at a time anyway.
   const pool = new pg.Pool({ host: dataDir, user: 'postgres', database: 'postgres', max: 1 });
   pool.on('error', () => {});
+  try {
+    await pool.query('select 1');
+  } catch {
+    await pool.end();
+    throw busy;
+  }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'embedded', pool, socket: socketPath(dataDir), close: () => db.destroy() };
 }

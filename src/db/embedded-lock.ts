@@ -1,4 +1,4 @@
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -71,7 +71,8 @@ export function takeEmbeddedLock(dataDir: string, role: LockRole): EmbeddedLock 
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 2) throw error;
         const holder = readHolder(file);
         if (holder && isAlive(holder.pid)) throw new EmbeddedDatabaseInUse(holder);
-        unlinkSync(file);
+        // Its holder is gone (or it is not a lock we wrote): take it over.
+        rmSync(file, { force: true });
       }
     }
   } finally {
