@@ -211,12 +211,12 @@ describe.runIf(!usingServer())('the embedded database lock', () => {
       expect(server.output).toContain('Wait for it to finish, then start the server.');
 
       // A server that does not (yet) answer on a socket: the command says to try again.
-    writeFileSync(path.join(dataDir, LOCK_FILE), JSON.stringify({ pid: process.pid, role: 'server' }));
-    const early = await command('migrate.ts', [], dataDir);
-    expect(early.code).toBe(1);
-    expect(early.stderr).toContain('does not answer on its socket');
+      writeFileSync(path.join(dataDir, LOCK_FILE), JSON.stringify({ pid: process.pid, role: 'server' }));
+      const early = await command('migrate.ts', [], dataDir);
+      expect(early.code).toBe(1);
+      expect(early.stderr).toContain('does not answer on its socket');
 
-    writeFileSync(path.join(dataDir, LOCK_FILE), JSON.stringify({ pid: await deadPid(), role: 'command' }));
+      writeFileSync(path.join(dataDir, LOCK_FILE), JSON.stringify({ pid: await deadPid(), role: 'command' }));
       expect((await command('moderator.ts', ['list'], dataDir)).code).toBe(0);
     },
     SLOW_MS,
