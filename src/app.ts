@@ -34,6 +34,7 @@ import { createPageCaches } from './questions/page-caches.js';
 import { questionRoutes } from './questions/question.routes.js';
 import { createQuestionModeration } from './questions/question-moderation.service.js';
 import { createThreadPage } from './questions/thread-page.js';
+import { searchRoutes } from './search/search.routes.js';
 import { sessionMiddleware } from './sessions/session.js';
 import { loadTemplates, type Templates } from './views/templates.js';
 
@@ -156,6 +157,7 @@ export function createApp(deps: AppDeps): Forum {
   );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
   app.use(feedRoutes(db, templates, config.publicUrl));
+  app.use(searchRoutes({ db, templates }));
   app.use(reportRoutes({ db, templates, reports: createReportService({ db, events, settings }) }));
 
   // Sessions are for moderators only; readers' pages never set or read one.
