@@ -12,6 +12,7 @@ import { feedRoutes } from './comments/feed.routes.js';
 import type { Config } from './config.js';
 import type { DB } from './db/database.js';
 import type { ForumEvents } from './events.js';
+import { answersExportRoutes } from './exports/answers.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { notFound } from './http/app-error.js';
 import { createAssets } from './http/assets.js';
@@ -158,6 +159,7 @@ export function createApp(deps: AppDeps): Forum {
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
   app.use(feedRoutes(db, templates, config.publicUrl));
   app.use(searchRoutes({ db, templates }));
+  app.use(answersExportRoutes({ db }));
   app.use(reportRoutes({ db, templates, reports: createReportService({ db, events, settings }) }));
 
   // Sessions are for moderators only; readers' pages never set or read one.
