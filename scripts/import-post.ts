@@ -2,25 +2,63 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../src/config.js';
 import { connectDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { importWordpressExport } from '../src/imports/wordpress-import.js';
+import { WxrFormatError } from '../src/imports/wxr-reader.js';
 import { importPost } from '../src/posts/import-post.js';
 
-/** `npm run import -- <file>`: stores a post and turns its open questions into threads. */
+/**
+ * `npm run import -- <file>`: a post saved as text (.txt), whose open questions become
+ * threads, or a WordPress export (.xml, WXR) with its posts and their comments.
+ */
 const file = process.argv[2];
 if (!file) {
-  console.error('Usage: npm run import -- <post.txt>');
+  console.error('Usage: npm run import -- <post.txt | wordpress-export.xml>');
   process.exit(2);
 }
 const config = loadConfig();
 const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
   await migrateToLatest(database.db);
-  const result = await importPost(database.db, readFileSync(file, 'utf8'));
+  if (file.toLowerCase().endsWith('.xml')) await importWordpress(file);
+  else importText(await importPost(database.db, readFileSync(file, 'utf8')));
+} catch (error) {
+  if (!(error instanceof WxrFormatError)) throw error;
+  console.error(
+    `${error.message}\nNothing was imported. Correct the file (or export it again) and run the import again.`,
+  );
+  process.exitCode = 1;
+} finally {
+  await database.close();
+}
+
+function importText(result: Awaited<ReturnType<typeof importPost>>) {
   if (!result.created) {
     console.log(`"${result.title}" was already imported; nothing changed.`);
   } else {
     console.log(`Imported "${result.title}" with ${result.questions.length} questions:`);
     for (const question of result.questions) console.log(`  /questions/${question.slug}  ${question.wording}`);
   }
-} finally {
-  await database.close();
+}
+
+async function importWordpress(path: string) {
+  // A tenth of the file at a time: enough to see a long import move, few lines.
+  let shown = { step: '', tenth: -1 };
+  const summary = await importWordpressExport(database.db, path, {
+    maxDepth: config.forum.maxThreadDepth,
+    onProgress(step, read, total) {
+      const tenth = Math.floor((read / Math.max(total, 1)) * 10);
+      if (step === shown.step && tenth === shown.tenth) return;
+      shown = { step, tenth };
+      console.log(`${step === 'checking' ? 'Checking' : 'Importing'} ${path}: ${tenth * 10}%`);
+    },
+    onPost(post) {
+      if (post.created) console.log(`  /posts/${post.slug}: new, ${post.comments} comments`);
+      else if (post.comments > 0) console.log(`  /posts/${post.slug}: ${post.comments} new comments`);
+    },
+  });
+  const { posts, comments } = summary;
+  console.log(
+    `Done: ${posts.created} new posts (${posts.known} imported before), ${comments.created} new comments ` +
+      `(${comments.known} imported before, ${comments.skipped} pingbacks and trackbacks left out), from ${summary.site}.`,
+  );
 }

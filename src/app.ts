@@ -11,6 +11,7 @@ import { type CommentService, createCommentService } from './comments/comment.se
 import { feedRoutes } from './comments/feed.routes.js';
 import type { Config } from './config.js';
 import type { DB } from './db/database.js';
+import { discussionRoutes } from './discussions/discussion.routes.js';
 import type { ForumEvents } from './events.js';
 import { answersExportRoutes } from './exports/answers.routes.js';
 import { healthRoutes } from './health.routes.js';
@@ -160,6 +161,7 @@ export function createApp(deps: AppDeps): Forum {
   app.use(feedRoutes(db, templates, config.publicUrl));
   app.use(searchRoutes({ db, templates }));
   app.use(answersExportRoutes({ db }));
+  app.use(discussionRoutes({ db, renderThreadPage }));
   app.use(reportRoutes({ db, templates, reports: createReportService({ db, events, settings }) }));
 
   // Sessions are for moderators only; readers' pages never set or read one.

@@ -74,5 +74,6 @@ export const messages = {
   searchQueryRequired: 'Enter the words to search for',
   searchQueryTooLong: (limit: number) => `Search for ${limit} characters or fewer`,
   searchPageInvalid: 'There is no such page of results',
+  discussionNotFound: 'This post has no discussion. Its questions each have their own thread',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

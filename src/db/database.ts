@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
+import type { WordpressImportTable } from '../imports/wordpress-import.table.js';
 import type { BanAttemptTable, BanTable } from '../moderation/ban.table.js';
 import type { ModerationLogTable } from '../moderation/moderation-log.table.js';
 import type { CommentReportTable } from '../moderation/report.table.js';
@@ -24,6 +25,7 @@ export interface Database {
   bans: BanTable;
   ban_attempts: BanAttemptTable;
   comment_reports: CommentReportTable;
+  wordpress_imports: WordpressImportTable;
 }
 
 export type DB = Kysely<Database>;

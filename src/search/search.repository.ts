@@ -34,7 +34,7 @@ export async function searchForum(db: DB, query: string, page: { limit: number; 
     hits as (
       select 'question' as type, qu.id, ts_rank(qu.search_vector, query.q) as rank
       from questions qu, query
-      where qu.search_vector @@ query.q
+      where qu.search_vector @@ query.q and qu.kind = 'question'
       union all
       select 'comment' as type, c.id, ts_rank(c.search_vector, query.q) as rank
       from comments c, query
