@@ -17,6 +17,7 @@ if (!file) {
 }
 const config = loadConfig();
 const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+let exitCode = 0;
 try {
   await migrateToLatest(database.db);
   if (file.toLowerCase().endsWith('.xml')) await importWordpress(file);
@@ -26,10 +27,12 @@ try {
   console.error(
     `${error.message}\nNothing was imported. Correct the file (or export it again) and run the import again.`,
   );
-  process.exitCode = 1;
+  exitCode = 1;
 } finally {
   await database.close();
 }
+// Explicitly: the embedded database's runtime resets process.exitCode when it shuts down.
+process.exit(exitCode);
 
 function importText(result: Awaited<ReturnType<typeof importPost>>) {
   if (!result.created) {

@@ -12,6 +12,8 @@ import { feedRoutes } from './comments/feed.routes.js';
 import type { Config } from './config.js';
 import type { DB } from './db/database.js';
 import { discussionRoutes } from './discussions/discussion.routes.js';
+import { moveRoutes } from './discussions/move.routes.js';
+import { createCommentMover } from './discussions/move.service.js';
 import type { ForumEvents } from './events.js';
 import { answersExportRoutes } from './exports/answers.routes.js';
 import { healthRoutes } from './health.routes.js';
@@ -172,6 +174,7 @@ export function createApp(deps: AppDeps): Forum {
   const moderation = createModerationService({ db, events });
   const questions = createQuestionModeration({ db, events });
   app.use(moderationRoutes({ db, templates, settings, moderation, comments, bans, questions }));
+  app.use(moveRoutes({ db, templates, moveComment: createCommentMover({ db, events }) }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));

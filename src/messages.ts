@@ -75,5 +75,6 @@ export const messages = {
   searchQueryTooLong: (limit: number) => `Search for ${limit} characters or fewer`,
   searchPageInvalid: 'There is no such page of results',
   discussionNotFound: 'This post has no discussion. Its questions each have their own thread',
+  moveTargetInvalid: 'Choose one of the post’s questions to move the comment to',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

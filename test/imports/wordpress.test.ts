@@ -8,6 +8,7 @@ import { htmlToPostText } from '../../src/imports/wxr-content.js';
 import { WxrFormatError } from '../../src/imports/wxr-reader.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { startTestForum, type TestForum } from '../support/forum.js';
+import { signIn } from '../support/moderators.js';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'test', 'fixtures');
 const EXPORT = path.join(FIXTURES, 'wordpress-export.xml');
@@ -179,6 +180,60 @@ describe('importing a WordPress export', () => {
     expect(summary.posts).toEqual({ created: 0, known: 2 });
     expect(summary.comments).toMatchObject({ created: 0, known: 8 });
     expect(await rowCounts()).toEqual(before);
+  });
+});
+
+describe('moving a comment from the discussion to a question', () => {
+  it('moves the comment and its replies, keeping their threading, and only to the post’s own questions', async () => {
+    const comments = await importedComments();
+    const id = (wp: number) => comments.get(wp)?.id as number;
+    const moderator = await signIn(forum);
+    const form = await moderator.browser.get(`/mod/comments/${id(102)}/move`).expect(200);
+    expect(form.text).toContain('value="but-who-will-enforce-it"');
+    expect(form.text).not.toContain('value="how-useful-can-it-be"');
+
+    await moderator.browser
+      .post(`/mod/comments/${id(102)}/move`)
+      .type('form')
+      .send({ _csrf: moderator.csrf, question: 'how-useful-can-it-be' })
+      .expect(422);
+    const moved = await moderator.browser
+      .post(`/mod/comments/${id(102)}/move`)
+      .type('form')
+      .send({ _csrf: moderator.csrf, question: 'but-who-will-enforce-it' })
+      .expect(303);
+    expect(moved.headers.location).toBe(`/questions/but-who-will-enforce-it#comment-${id(102)}`);
+
+    const after = await importedComments();
+    const target = await forum.db
+      .selectFrom('questions')
+      .select('id')
+      .where('slug', '=', 'but-who-will-enforce-it')
+      .executeTakeFirstOrThrow();
+    expect(after.get(102)).toMatchObject({ question_id: target.id, parent_id: null });
+    expect(after.get(106)).toMatchObject({ question_id: target.id, parent_id: id(102) });
+    // The parent and its other replies stay in the discussion.
+    expect(after.get(101)?.question_id).not.toBe(target.id);
+    expect(after.get(105)?.question_id).toBe(after.get(101)?.question_id);
+
+    const question = await forum.browser().get('/questions/but-who-will-enforce-it').expect(200);
+    const element = question.text.slice(question.text.indexOf(`id="comment-${id(102)}"`));
+    expect(element).toContain(`id="comment-${id(106)}"`);
+    const discussion = await forum.browser().get('/posts/arctic-treaty-talks/discussion').expect(200);
+    expect(discussion.text).toContain(`id="comment-${id(101)}"`);
+    expect(discussion.text).not.toContain(`id="comment-${id(102)}"`);
+    expect(discussion.text).not.toContain(`id="comment-${id(106)}"`);
+    // Re-importing still adds nothing, wherever the comments are now.
+    expect((await importFile(EXPORT)).comments.created).toBe(0);
+  });
+
+  it('is for moderators only', async () => {
+    await forum
+      .browser()
+      .post('/mod/comments/1/move')
+      .type('form')
+      .send({ question: 'but-who-will-enforce-it' })
+      .expect(401);
   });
 });
 
