@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type Backup, BackupError, restoreBackup } from '../src/backup/backup.js';
 import { loadConfig } from '../src/config.js';
 import { connectDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
@@ -8,11 +9,12 @@ import { importPost } from '../src/posts/import-post.js';
 
 /**
  * `npm run import -- <file>`: a post saved as text (.txt), whose open questions become
- * threads, or a WordPress export (.xml, WXR) with its posts and their comments.
+ * threads, a WordPress export (.xml, WXR) with its posts and their comments, or a
+ * backup made by `npm run export` (.json), restored into an empty database.
  */
 const file = process.argv[2];
 if (!file) {
-  console.error('Usage: npm run import -- <post.txt | wordpress-export.xml>');
+  console.error('Usage: npm run import -- <post.txt | wordpress-export.xml | backup.json>');
   process.exit(2);
 }
 const config = loadConfig();
@@ -21,18 +23,33 @@ let exitCode = 0;
 try {
   await migrateToLatest(database.db);
   if (file.toLowerCase().endsWith('.xml')) await importWordpress(file);
+  else if (file.toLowerCase().endsWith('.json')) await restore(file);
   else importText(await importPost(database.db, readFileSync(file, 'utf8')));
 } catch (error) {
-  if (!(error instanceof WxrFormatError)) throw error;
-  console.error(
-    `${error.message}\nNothing was imported. Correct the file (or export it again) and run the import again.`,
-  );
+  if (error instanceof SyntaxError) console.error(`${file} is not valid JSON: ${error.message}. Nothing was imported.`);
+  else if (error instanceof BackupError) console.error(`${error.message}\nNothing was imported.`);
+  else if (error instanceof WxrFormatError)
+    console.error(
+      `${error.message}\nNothing was imported. Correct the file (or export it again) and run the import again.`,
+    );
+  else throw error;
   exitCode = 1;
 } finally {
   await database.close();
 }
 // Explicitly: the embedded database's runtime resets process.exitCode when it shuts down.
 process.exit(exitCode);
+
+async function restore(path: string) {
+  const backup = JSON.parse(readFileSync(path, 'utf8')) as Backup;
+  await restoreBackup(database.db, backup, (name, rows) =>
+    console.log(`  ${name}: ${rows.toLocaleString('en-GB')} rows`),
+  );
+  console.log(
+    `Restored ${path} (made ${backup.createdAt}). Moderators' passwords are not in a backup: set each with ` +
+      '`npm run moderator -- reset-password --email <email>`.',
+  );
+}
 
 function importText(result: Awaited<ReturnType<typeof importPost>>) {
   if (!result.created) {
