@@ -68,7 +68,8 @@ beforeAll(async () => {
   await moderator.browser.post(`/mod/comments/${first}/spam`).type('form').send({ _csrf: moderator.csrf });
   await sql`insert into settings (key, value) values ('holdLinks', '3'::jsonb)`.execute(source.db);
   target = await emptyDatabase();
-});
+  // Two databases, one of them migrated from nothing: slow on a busy embedded run.
+}, 240_000);
 afterAll(async () => {
   await target?.close();
   await source?.close();
