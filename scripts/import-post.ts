@@ -1,26 +1,84 @@
 import { readFileSync } from 'node:fs';
+import { type Backup, BackupError, restoreBackup } from '../src/backup/backup.js';
 import { loadConfig } from '../src/config.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { importWordpressExport } from '../src/imports/wordpress-import.js';
+import { WxrFormatError } from '../src/imports/wxr-reader.js';
 import { importPost } from '../src/posts/import-post.js';
 import { openDatabase } from './open-database.js';
 
-/** `npm run import -- <file>`: stores a post and turns its open questions into threads. */
+/**
+ * `npm run import -- <file>`: a post saved as text (.txt), whose open questions become
+ * threads, a WordPress export (.xml, WXR) with its posts and their comments, or a
+ * backup made by `npm run export` (.json), restored into an empty database.
+ */
 const file = process.argv[2];
 if (!file) {
-  console.error('Usage: npm run import -- <post.txt>');
+  console.error('Usage: npm run import -- <post.txt | wordpress-export.xml | backup.json>');
   process.exit(2);
 }
 const config = loadConfig();
 const database = await openDatabase(config);
+let exitCode = 0;
 try {
   await migrateToLatest(database.db);
-  const result = await importPost(database.db, readFileSync(file, 'utf8'));
+  if (file.toLowerCase().endsWith('.xml')) await importWordpress(file);
+  else if (file.toLowerCase().endsWith('.json')) await restore(file);
+  else importText(await importPost(database.db, readFileSync(file, 'utf8')));
+} catch (error) {
+  if (error instanceof SyntaxError) console.error(`${file} is not valid JSON: ${error.message}. Nothing was imported.`);
+  else if (error instanceof BackupError) console.error(`${error.message}\nNothing was imported.`);
+  else if (error instanceof WxrFormatError)
+    console.error(
+      `${error.message}\nNothing was imported. Correct the file (or export it again) and run the import again.`,
+    );
+  else throw error;
+  exitCode = 1;
+} finally {
+  await database.close();
+}
+// Explicitly: the embedded database's runtime resets process.exitCode when it shuts down.
+process.exit(exitCode);
+
+async function restore(path: string) {
+  const backup = JSON.parse(readFileSync(path, 'utf8')) as Backup;
+  await restoreBackup(database.db, backup, (name, rows) =>
+    console.log(`  ${name}: ${rows.toLocaleString('en-GB')} rows`),
+  );
+  console.log(
+    `Restored ${path} (made ${backup.createdAt}). Moderators' passwords are not in a backup: set each with ` +
+      '`npm run moderator -- reset-password --email <email>`.',
+  );
+}
+
+function importText(result: Awaited<ReturnType<typeof importPost>>) {
   if (!result.created) {
     console.log(`"${result.title}" was already imported; nothing changed.`);
   } else {
     console.log(`Imported "${result.title}" with ${result.questions.length} questions:`);
     for (const question of result.questions) console.log(`  /questions/${question.slug}  ${question.wording}`);
   }
-} finally {
-  await database.close();
+}
+
+async function importWordpress(path: string) {
+  // A tenth of the file at a time: enough to see a long import move, few lines.
+  let shown = { step: '', tenth: -1 };
+  const summary = await importWordpressExport(database.db, path, {
+    maxDepth: config.forum.maxThreadDepth,
+    onProgress(step, read, total) {
+      const tenth = Math.floor((read / Math.max(total, 1)) * 10);
+      if (step === shown.step && tenth === shown.tenth) return;
+      shown = { step, tenth };
+      console.log(`${step === 'checking' ? 'Checking' : 'Importing'} ${path}: ${tenth * 10}%`);
+    },
+    onPost(post) {
+      if (post.created) console.log(`  /posts/${post.slug}: new, ${post.comments} comments`);
+      else if (post.comments > 0) console.log(`  /posts/${post.slug}: ${post.comments} new comments`);
+    },
+  });
+  const { posts, comments } = summary;
+  console.log(
+    `Done: ${posts.created} new posts (${posts.known} imported before), ${comments.created} new comments ` +
+      `(${comments.known} imported before, ${comments.skipped} pingbacks and trackbacks left out), from ${summary.site}.`,
+  );
 }

@@ -11,7 +11,11 @@ import { type CommentService, createCommentService } from './comments/comment.se
 import { feedRoutes } from './comments/feed.routes.js';
 import type { Config } from './config.js';
 import type { DB } from './db/database.js';
+import { discussionRoutes } from './discussions/discussion.routes.js';
+import { moveRoutes } from './discussions/move.routes.js';
+import { createCommentMover } from './discussions/move.service.js';
 import type { EventLog } from './events/event-log.js';
+import { answersExportRoutes } from './exports/answers.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { notFound } from './http/app-error.js';
 import { createAssets } from './http/assets.js';
@@ -34,6 +38,7 @@ import { createPageCaches } from './questions/page-caches.js';
 import { questionRoutes } from './questions/question.routes.js';
 import { createQuestionModeration } from './questions/question-moderation.service.js';
 import { createThreadPage } from './questions/thread-page.js';
+import { searchRoutes } from './search/search.routes.js';
 import { sessionMiddleware } from './sessions/session.js';
 import { createSettingsService, type SettingsService } from './settings/settings.service.js';
 import { loadTemplates, type Templates } from './views/templates.js';
@@ -160,6 +165,9 @@ export function createApp(deps: AppDeps): Forum {
   );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
   app.use(feedRoutes(comments, templates, config.publicUrl));
+  app.use(searchRoutes({ db, templates }));
+  app.use(answersExportRoutes({ db }));
+  app.use(discussionRoutes({ db, renderThreadPage }));
   app.use(reportRoutes({ db, templates, limits, comments, reports: createReportService({ log, settings }) }));
 
   // Sessions are for moderators only; readers' pages never set or read one.
@@ -170,6 +178,7 @@ export function createApp(deps: AppDeps): Forum {
   const moderation = createModerationService({ db, log });
   const questions = createQuestionModeration({ log });
   app.use(moderationRoutes({ db, templates, settings, moderation, comments, bans, questions }));
+  app.use(moveRoutes({ db, templates, moveComment: createCommentMover({ log }) }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));

@@ -93,5 +93,10 @@ export const messages = {
   passageTooLong: (limit: number) => `The passage must be ${limit.toLocaleString('en-GB')} characters or fewer`,
   postRequired: 'Choose the post the question belongs to',
   highlightNotApproved: 'Only approved comments can be highlighted',
+  searchQueryRequired: 'Enter the words to search for',
+  searchQueryTooLong: (limit: number) => `Search for ${limit} characters or fewer`,
+  searchPageInvalid: 'There is no such page of results',
+  discussionNotFound: 'This post has no discussion. Its questions each have their own thread',
+  moveTargetInvalid: 'Choose one of the post’s questions to move the comment to',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

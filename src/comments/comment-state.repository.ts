@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { PUBLIC_COLUMNS, type PublicCommentRow } from './comment.repository.js';
 import type { CommentStatus } from './comment.table.js';
+import { pathSegment } from './comment-tree.js';
 
 /*
  * Every change to a stored comment after it is posted (moderators' decisions and edits,
@@ -51,4 +52,31 @@ export function setHighlighted(tx: Kysely<Database>, id: number, highlighted: bo
     .where('id', '=', id)
     .returning(PUBLIC_COLUMNS)
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * Moves a comment and every reply under it to another question: the comment becomes a
+ * top-level answer there, its replies keep their places under it.
+ */
+export function moveSubtree(
+  tx: Kysely<Database>,
+  comment: { id: number; question_id: number; depth: number; path: string },
+  targetQuestionId: number,
+): Promise<PublicCommentRow[]> {
+  return tx
+    .updateTable('comments')
+    .set({
+      question_id: targetQuestionId,
+      root_id: comment.id,
+      depth: sql`depth - ${comment.depth}`,
+      path: sql`${pathSegment(comment.id)} || substr(path, ${comment.path.length + 1})`,
+      parent_id: sql`case when id = ${comment.id} then null else parent_id end`,
+      // What it answered stays in the other thread; a reply's link would lead away.
+      in_reply_to_id: sql`case when id = ${comment.id} then null else in_reply_to_id end`,
+      updated_at: new Date(),
+    })
+    .where('question_id', '=', comment.question_id)
+    .where((eb) => eb.or([eb('id', '=', comment.id), eb('path', 'like', `${comment.path}.%`)]))
+    .returning(PUBLIC_COLUMNS)
+    .execute();
 }

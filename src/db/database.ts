@@ -3,6 +3,7 @@ import type { ModerationLogTable } from '../audit/audit-log.table.js';
 import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
 import type { ForumEventCursorTable, ForumEventHorizonTable, ForumEventTable } from '../events/event.table.js';
+import type { WordpressImportTable } from '../imports/wordpress-import.table.js';
 import type { BanAttemptTable, BanTable } from '../moderation/ban.table.js';
 import type { CommentReportTable } from '../moderation/report.table.js';
 import type { LoginAttemptTable, ModeratorTable } from '../moderators/moderator.table.js';
@@ -28,6 +29,7 @@ export interface Database {
   forum_events: ForumEventTable;
   forum_event_horizon: ForumEventHorizonTable;
   forum_event_cursors: ForumEventCursorTable;
+  wordpress_imports: WordpressImportTable;
 }
 
 export type DB = Kysely<Database>;

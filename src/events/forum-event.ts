@@ -11,7 +11,7 @@ import type { CommentStatus } from '../comments/comment.table.js';
  * - `comment.held`: a new comment that is not public (pending or spam): the queue's news.
  * - `comment.edited`: a comment's text, author or highlight changed (any status).
  * - `comment.removed`: a public comment left the thread (held by reports, spam, trash,
- *   deleted).
+ *   deleted, or moved to another question, where it is `comment.published`).
  * - `comment.moderated`: every status change, public or not, for the moderators' queue.
  * - `comment.reported`: a reader reported a comment (`hidden`: that report hid it).
  * - `question.added` / `question.updated`: a question appeared, or its wording, passage
@@ -22,7 +22,7 @@ export type ForumEvent =
   | { type: 'comment.published'; questionId: number; commentId: number }
   | { type: 'comment.held'; questionId: number; commentId: number; status: CommentStatus }
   | { type: 'comment.edited'; questionId: number; commentId: number }
-  | { type: 'comment.removed'; questionId: number; commentId: number; to: CommentStatus | 'deleted' }
+  | { type: 'comment.removed'; questionId: number; commentId: number; to: CommentStatus | 'deleted' | 'moved' }
   | {
       type: 'comment.moderated';
       questionId: number;

@@ -30,6 +30,8 @@ export function questionsWithCountsQuery(db: DB, postId?: number) {
         .select(sql<number>`count(*)::int`.as('n'))
         .as('answer_count'),
     )
+    // A post's discussion is reached from its post, not listed among its questions.
+    .where('q.kind', '=', 'question')
     .orderBy('q.post_id')
     .orderBy('q.position');
   return postId === undefined ? query : query.where('q.post_id', '=', postId);

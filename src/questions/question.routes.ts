@@ -3,6 +3,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { describeChallenge, issueToken } from '../captcha/challenge.js';
 import type { DB } from '../db/database.js';
+import { findDiscussion } from '../discussions/discussion.repository.js';
 import { notFound } from '../http/app-error.js';
 import type { Csrf } from '../http/csrf.js';
 import { parseId } from '../http/ids.js';
@@ -16,8 +17,8 @@ import { longDate } from '../views/helpers/long-date.js';
 import type { Templates } from '../views/templates.js';
 import type { PageCache } from './page-cache.js';
 import { ALL_POSTS } from './page-caches.js';
-import { questionPath, toQuestion } from './question.js';
-import { listQuestionsWithCounts } from './question.repository.js';
+import { type Question, questionPath, toQuestion } from './question.js';
+import { countApproved, listQuestionsWithCounts } from './question.repository.js';
 import { questionBySlug } from './question.service.js';
 import type { QuestionLookup } from './question-lookup.js';
 import { LIVE_SCRIPT, type RenderThreadPage } from './thread-page.js';
@@ -50,9 +51,10 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
   const router = Router();
 
   async function renderPost(post: PostRow) {
-    const [questions, posts] = await Promise.all([
+    const [questions, posts, discussion] = await Promise.all([
       listQuestionsWithCounts(db, post.id).then((rows) => rows.map(toQuestion)),
       listPosts(db),
+      findDiscussion(db, post.id),
     ]);
     const date = longDate(post.published_on);
     const url = `${publicUrl}/posts/${post.slug}`;
@@ -71,6 +73,10 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
         }),
       },
       questions: questions.map((q) => ({ ...q, url: questionPath(q.slug) })),
+      discussion: discussion && {
+        url: `/posts/${post.slug}/discussion`,
+        commentCount: await countApproved(db, discussion.id),
+      },
       otherPosts: posts.filter((p) => p.id !== post.id).map((p) => ({ title: p.title, url: `/posts/${p.slug}` })),
       share: shareLinks(url, post.title),
     });

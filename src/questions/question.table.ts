@@ -13,6 +13,8 @@ export interface QuestionTable {
   /** Where the quote starts in the post body; null for questions a moderator added. */
   quote_start: number | null;
   passage: string;
+  /** 'discussion': a post's own comment thread (WordPress imports), kept out of question lists. */
+  kind: ColumnType<'question' | 'discussion', 'question' | 'discussion' | undefined, never>;
   /** Set when a moderator closed the question to new comments. */
   closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: ColumnType<Date, never, never>;

@@ -1,0 +1,11 @@
+import type { DB } from '../db/database.js';
+
+/** A post's discussion: the question row of kind 'discussion' that holds its comments. */
+export function findDiscussion(db: DB, postId: number) {
+  return db
+    .selectFrom('questions')
+    .selectAll()
+    .where('post_id', '=', postId)
+    .where('kind', '=', 'discussion')
+    .executeTakeFirst();
+}

@@ -1,0 +1,28 @@
+import type { DB } from '../db/database.js';
+import type { Question } from '../questions/question.js';
+import { listPublishedAnswers } from './answers.repository.js';
+import { commentPlainText } from './plain-text.js';
+import { NO_VOTES, type VoteCounts, voteCountsFor } from './vote-counts.js';
+
+/** One published answer as analysts get it: no email, IP or other private field. */
+export interface ExportedAnswer extends VoteCounts {
+  id: number;
+  parentId: number | null;
+  author: string;
+  createdAt: Date;
+  text: string;
+  html: string;
+}
+
+export async function exportAnswers(db: DB, question: Question): Promise<ExportedAnswer[]> {
+  const [rows, votes] = await Promise.all([listPublishedAnswers(db, question.id), voteCountsFor(db, question.id)]);
+  return rows.map((row) => ({
+    id: row.id,
+    parentId: row.parent_id,
+    author: row.author,
+    createdAt: new Date(row.created_at),
+    text: commentPlainText(row.body_html),
+    html: row.body_html,
+    ...(votes.get(row.id) ?? NO_VOTES),
+  }));
+}

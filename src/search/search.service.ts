@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { commentAddress } from '../comments/comment.js';
+import type { DB } from '../db/database.js';
+import { AppError } from '../http/app-error.js';
+import { messages } from '../messages.js';
+import { questionPath } from '../questions/question.js';
+import { searchForum } from './search.repository.js';
+import { snippetHtml } from './snippet.js';
+
+/** Long enough for a quoted sentence; longer is a paste, not a search. */
+export const QUERY_LIMIT = 200;
+export const RESULTS_PER_PAGE = 20;
+/** Nobody reads 50 pages of results; deep offsets only cost the database. */
+const MAX_PAGE = 50;
+
+export const searchRequest = z.object({
+  q: z
+    .string({ error: messages.searchQueryRequired })
+    .trim()
+    .min(1, messages.searchQueryRequired)
+    .max(QUERY_LIMIT, messages.searchQueryTooLong(QUERY_LIMIT)),
+  page: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, messages.searchPageInvalid)
+    .transform(Number)
+    .refine((n) => n <= MAX_PAGE, messages.searchPageInvalid)
+    .optional(),
+});
+
+export type SearchRequest = z.infer<typeof searchRequest>;
+
+export interface SearchResult {
+  type: 'question' | 'comment';
+  id: number;
+  url: string;
+  /** The matched words in <mark>, everything else escaped text. */
+  snippetHtml: string;
+  /** The question, for a question; the question answered, for a comment. */
+  question: { wording: string; url: string };
+  author: string | null;
+  createdAt: Date | null;
+}
+
+export interface SearchPage {
+  query: string;
+  page: number;
+  results: SearchResult[];
+  hasMore: boolean;
+}
+
+/** The query string of a search request, or a 400 saying what is wrong with it. */
+export function parseSearchRequest(query: unknown): SearchRequest {
+  const parsed = searchRequest.safeParse(query);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = String(issue?.path[0] ?? 'q');
+  const message = issue?.message ?? messages.searchQueryRequired;
+  throw new AppError(400, 'invalid_search', message, { [field]: message });
+}
+
+export async function search(db: DB, request: SearchRequest): Promise<SearchPage> {
+  const page = request.page ?? 1;
+  // One more than a page says whether there is a next one, without counting every match.
+  const rows = await searchForum(db, request.q, {
+    limit: RESULTS_PER_PAGE + 1,
+    offset: (page - 1) * RESULTS_PER_PAGE,
+  });
+  return {
+    query: request.q,
+    page,
+    hasMore: rows.length > RESULTS_PER_PAGE,
+    results: rows.slice(0, RESULTS_PER_PAGE).map((row) => ({
+      type: row.type,
+      id: row.id,
+      url: row.type === 'comment' ? commentAddress(row.id) : questionPath(row.slug),
+      snippetHtml: snippetHtml(row.headline),
+      question: { wording: row.wording, url: questionPath(row.slug) },
+      author: row.author,
+      createdAt: row.created_at ? new Date(row.created_at) : null,
+    })),
+  };
+}
