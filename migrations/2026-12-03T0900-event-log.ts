@@ -15,13 +15,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   // A follower's catch-up: one question's changes after a seq.
   await db.schema.createIndex('forum_events_question').on('forum_events').columns(['question_id', 'seq']).execute();
   await db.schema.createIndex('forum_events_created').on('forum_events').column('created_at').execute();
-  // How far pruning has gone: a catch-up from before it cannot be complete.
+  // How far pruning has gone (one row, once something was pruned): a catch-up from before it cannot be complete.
   await db.schema
     .createTable('forum_event_horizon')
     .addColumn('id', 'integer', (col) => col.primaryKey().check(sql`id = 1`))
     .addColumn('pruned_through', 'bigint', (col) => col.notNull().defaultTo(0))
     .execute();
-  await db.insertInto('forum_event_horizon').values({ id: 1, pruned_through: 0 }).execute();
   // Consumers that must see every event once, across restarts (the mailer): where each has got to.
   await db.schema
     .createTable('forum_event_cursors')

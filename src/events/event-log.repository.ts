@@ -118,9 +118,11 @@ export async function pruneBatch(db: DB, before: Date, batch: number): Promise<n
     if (rows.length === 0) return 0;
     const highest = Math.max(...rows.map((row) => Number(row.seq)));
     await tx
-      .updateTable('forum_event_horizon')
-      .set({ pruned_through: sql`greatest(pruned_through, ${highest})` })
-      .where('id', '=', 1)
+      .insertInto('forum_event_horizon')
+      .values({ id: 1, pruned_through: highest })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({ pruned_through: sql`greatest(forum_event_horizon.pruned_through, ${highest})` }),
+      )
       .execute();
     return rows.length;
   });

@@ -17,7 +17,7 @@ import { longDate } from '../views/helpers/long-date.js';
 import type { Templates } from '../views/templates.js';
 import type { PageCache } from './page-cache.js';
 import { ALL_POSTS } from './page-caches.js';
-import { type Question, questionPath, toQuestion } from './question.js';
+import { questionPath, toQuestion } from './question.js';
 import { countApproved, listQuestionsWithCounts } from './question.repository.js';
 import { questionBySlug } from './question.service.js';
 import type { QuestionLookup } from './question-lookup.js';
