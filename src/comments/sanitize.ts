@@ -1,34 +1,45 @@
 import { LinkifyIt } from 'linkify-it';
 import sanitizeHtml from 'sanitize-html';
 
-/**
- * Exactly the tags and attributes the seed's comment form allows
- * (`<a href title> <abbr title> ... <strong>`); everything else is removed.
- */
-export const ALLOWED_TAGS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+/** Exactly the tags the seed's comment form allows; everything else is removed. */
+export const ALLOWED_TAGS: readonly string[] = Object.freeze([
+  'a',
+  'abbr',
+  'acronym',
+  'b',
+  'blockquote',
+  'cite',
+  'code',
+  'del',
+  'em',
+  'i',
+  'q',
+  'strike',
+  'strong',
+]);
+
+/** The attributes the form allows (`<a href title> <abbr title> ...`); other tags have none. */
+export const ALLOWED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = Object.freeze({
   a: ['href', 'title'],
   abbr: ['title'],
   acronym: ['title'],
-  b: [],
   blockquote: ['cite'],
-  cite: [],
-  code: [],
   del: ['datetime'],
-  em: [],
-  i: [],
   q: ['cite'],
-  strike: [],
-  strong: [],
 });
 
 const LINK_REL = 'nofollow ugc noopener';
 
-const commenterMarkup: sanitizeHtml.IOptions = {
-  allowedTags: Object.keys(ALLOWED_TAGS),
-  allowedAttributes: Object.fromEntries(Object.entries(ALLOWED_TAGS).map(([tag, attrs]) => [tag, [...attrs]])),
+const linkSchemes = {
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href', 'cite'],
   allowProtocolRelative: false,
+};
+
+const commenterMarkup: sanitizeHtml.IOptions = {
+  ...linkSchemes,
+  allowedTags: [...ALLOWED_TAGS],
+  allowedAttributes: { ...ALLOWED_ATTRIBUTES } as Record<string, string[]>,
   // The text inside these is code or styling, never prose to keep.
   nonTextTags: [
     'script',
@@ -48,12 +59,9 @@ const commenterMarkup: sanitizeHtml.IOptions = {
 // The second pass also allows the paragraphs and line breaks we add, and mends any
 // nesting that splitting on blank lines broke (a blockquote spanning paragraphs).
 const withParagraphs: sanitizeHtml.IOptions = {
-  ...commenterMarkup,
-  allowedTags: [...(commenterMarkup.allowedTags as string[]), 'p', 'br'],
-  allowedAttributes: {
-    ...(commenterMarkup.allowedAttributes as Record<string, string[]>),
-    a: ['href', 'title', 'rel'],
-  },
+  ...linkSchemes,
+  allowedTags: [...ALLOWED_TAGS, 'p', 'br'],
+  allowedAttributes: { ...ALLOWED_ATTRIBUTES, a: ['href', 'title', 'rel'] } as Record<string, string[]>,
   transformTags: {
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: LINK_REL } }),
   },
@@ -80,11 +88,9 @@ const LONE_AMPERSAND = /&(?!#\d+;|#x[\da-f]+;|[a-z][a-z\d]*;)/gi;
 const ANGLED_URL = /<(https?:\/\/[^\s<>]*)>/gi;
 
 // Only addresses that say http:// or https://: "example.org" or "x@y.org" in prose stay
-// text, as the reader wrote it, and no other scheme becomes a link by accident.
-const bareUrls = new LinkifyIt({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false })
-  .add('ftp:', null)
-  .add('mailto:', null)
-  .add('//', null);
+// text, as the reader wrote it (linkify-it finds bare domains only when asked, and bare
+// emails only with its mailto: schema), and no other scheme becomes a link by accident.
+const bareUrls = new LinkifyIt().add('ftp:', null).add('mailto:', null).add('//', null);
 
 /** Inside these a URL is already a link, or is code the reader should see as typed. */
 const KEEP_TEXT_INSIDE = new Set(['a', 'code']);
@@ -127,10 +133,13 @@ const escapeAttribute = (text: string) => escapeText(text).replace(/"/g, '&quot;
  * WordPress; a blockquote is a block of its own that holds paragraphs.
  */
 function paragraphs(html: string): string {
-  return html
-    .split(/(<\/?blockquote\b[^>]*>)/)
-    .flatMap((part, index) => (index % 2 === 1 ? [part] : paragraphsOfText(part)))
-    .join('\n');
+  return (
+    html
+      .split(/(<\/?blockquote\b[^>]*>)/)
+      // Each blockquote tag stands alone; the second pass lifts it out of the <p> it gets.
+      .flatMap((part) => paragraphsOfText(part))
+      .join('\n')
+  );
 }
 
 const paragraphsOfText = (html: string) =>

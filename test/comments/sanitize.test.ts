@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALLOWED_TAGS, countLinks, renderCommentBody } from '../../src/comments/sanitize.js';
+import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, countLinks, renderCommentBody } from '../../src/comments/sanitize.js';
 
 const REL = 'rel="nofollow ugc noopener"';
 const link = (url: string, text = url) => `<a href="${url}" ${REL}>${text}</a>`;
@@ -196,6 +196,10 @@ const fragments = [
   '<img src=x onerror=alert(1)>',
   '<svg onload=alert(1)>',
   '<div style="x">',
+  '<abbr title="x" onclick="y">',
+  '<q cite="http://un.org/">',
+  '<del datetime="2011" class="c">',
+  '<blockquote cite="javascript:x">',
   '<p>',
   '<br>',
   '<https://angled.example>',
@@ -220,7 +224,11 @@ const SAFE_SCHEME = /^(https?:\/\/|mailto:)/i;
 
 describe('any comment body', () => {
   it('renders only allowed tags and attributes, with safe link targets', () => {
-    const allowed: Record<string, readonly string[]> = { ...ALLOWED_TAGS, a: ['href', 'title', 'rel'], p: [], br: [] };
+    const allowed: Record<string, readonly string[]> = {
+      ...Object.fromEntries([...ALLOWED_TAGS, 'p', 'br'].map((tag) => [tag, []])),
+      ...ALLOWED_ATTRIBUTES,
+      a: ['href', 'title', 'rel'],
+    };
     fc.assert(
       fc.property(hostileBody, (body) => {
         const html = renderCommentBody(body);
