@@ -148,7 +148,7 @@ export function sentencesOf(paragraph: Span): Span[] {
     pushTrimmed(sentences, text, from, end, paragraph.start);
     from = end;
   }
-  if (from < text.length) pushTrimmed(sentences, text, from, text.length, paragraph.start);
+  pushTrimmed(sentences, text, from, text.length, paragraph.start);
   return sentences;
 }
 

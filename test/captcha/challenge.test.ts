@@ -59,6 +59,7 @@ describe('the arithmetic challenge', () => {
       rightAsWord: true,
     });
     expect(makeChallenge(scripted([2, 9, 0, 1, 1]))).toMatchObject({ left: 9, operator: '×', right: 0 });
+    expect(makeChallenge(scripted([0, 3, 20, 0, 0]))).toMatchObject({ left: 3, operator: '+', right: 20 });
     expect(() => makeChallenge(scripted([2, 10, 0, 0, 0]))).toThrow('outside [0, 10)');
   });
 
@@ -107,6 +108,7 @@ describe('the arithmetic challenge', () => {
     '-4',
     '4.0',
     'thirtyone',
+    'xtwenty',
     'thirty-zero',
     'thirty-',
     'one-two',

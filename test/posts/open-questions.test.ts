@@ -153,6 +153,13 @@ describe('findOpenQuestions reading as a person would', () => {
     expect(wordings('Acknowledge who signed it.')).toEqual([]);
   });
 
+  it('drops only the end punctuation of the last clause', () => {
+    expect(quotes('I want to know who signed it... and why it matters!!')).toEqual([
+      'who signed it...',
+      'why it matters',
+    ]);
+  });
+
   it('ignores a bare wh-word in a list of clauses', () => {
     expect(wordings('I want to know who signed it, why and when it ends.')).toEqual([
       'Who signed it?',
