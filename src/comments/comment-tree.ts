@@ -20,8 +20,10 @@ export function buildTree<T extends FlatComment>(comments: readonly T[], maxDept
   const roots: TreeNode<T>[] = [];
   const byId = new Map<number, TreeNode<T>>();
   for (const comment of comments) {
+    // Stryker disable next-line ConditionalExpression: byId.get(null) is undefined too; the test is for the types.
     let parent = comment.parentId === null ? undefined : byId.get(comment.parentId);
     while (parent && parent.level >= maxDepth) {
+      // Stryker disable next-line ConditionalExpression: as above.
       parent = parent.parentId === null ? undefined : byId.get(parent.parentId);
     }
     const node: TreeNode<T> = { ...comment, children: [], level: parent ? parent.level + 1 : 1 };

@@ -46,7 +46,7 @@ function parseIpv6(text: string): bigint | null {
   const tail = groupsOf(halves[1]);
   const missing = 8 - head.length - tail.length;
   if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  const groups = [...head, ...Array<string>(missing).fill('0'), ...tail];
   let value = 0n;
   for (const group of groups) {
     if (!/^[0-9a-f]{1,4}$/.test(group)) return null;
@@ -85,7 +85,7 @@ export function parseRange(text: string): IpRange | null {
 function mask(version: 4 | 6, prefix: number): bigint {
   const bits = BigInt(BITS[version]);
   const all = (1n << bits) - 1n;
-  return prefix === 0 ? 0n : (all >> (bits - BigInt(prefix))) << (bits - BigInt(prefix));
+  return (all >> (bits - BigInt(prefix))) << (bits - BigInt(prefix));
 }
 
 export function rangeContains(range: IpRange, ip: IpAddress): boolean {
@@ -102,24 +102,17 @@ function formatIpv4(value: bigint): string {
   return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
 }
 
-/** RFC 5952: lower case, no leading zeros, the longest run of two or more zero groups as "::". */
+/** RFC 5952: lower case, no leading zeros, the first longest run of two or more zero groups as "::". */
 function formatIpv6(value: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - i * 16)) & 0xffffn));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i += 1;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j += 1;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j;
+  const text = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - i * 16)) & 0xffffn).toString(16)).join(':');
+  let longest: RegExpExecArray | null = null;
+  for (const run of text.matchAll(/\b0(?::0)+\b/g)) {
+    if (!longest || run[0].length > longest[0].length) longest = run;
   }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  if (!longest) return text;
+  const before = text.slice(0, longest.index).replace(/:$/, '');
+  const after = text.slice(longest.index + longest[0].length).replace(/^:/, '');
+  return `${before}::${after}`;
 }
 
 /**

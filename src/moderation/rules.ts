@@ -91,13 +91,9 @@ export function judgeComment(submission: Submission, history: PosterHistory, rul
 
 /** Case-insensitive, anywhere in the body, name, email, website or IP ("cas" matches "casino"). */
 export function containsAny(submission: Submission, words: readonly string[]): boolean {
-  const haystacks = [
-    submission.body,
-    submission.author,
-    submission.email,
-    submission.url ?? '',
-    submission.ip ?? '',
-  ].map((field) => field.toLowerCase());
+  const haystacks = [submission.body, submission.author, submission.email, submission.url, submission.ip]
+    .filter((field) => field !== null)
+    .map((field) => field.toLowerCase());
   return words.some((word) => {
     const needle = word.trim().toLowerCase();
     return needle !== '' && haystacks.some((field) => field.includes(needle));

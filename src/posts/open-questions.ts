@@ -60,7 +60,9 @@ const WANT_TO_KNOW = new RegExp(
 const CLAUSE_SEAM = new RegExp(`(?:,\\s*(?:and\\s+|or\\s+)?|\\s+(?:and|or)\\s+)(?=(?:${WH})\\s)`, 'gi');
 /** Abbreviations whose full stop does not end a sentence ("Russia v. Estonia"). */
 const ABBREVIATIONS =
-  /\b(?:v|vs|e\.g|i\.e|etc|mr|mrs|ms|dr|prof|st|no|cf|al|u\.s|u\.k|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.$/i;
+  /\b(?:v|vs|e\.g|i\.e|etc|mr|mrs|ms|dr|prof|st|cf|al|u\.s|u\.k|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.$/i;
+/** "No. 5" is "number 5"; "They said no. Is that final?" ends a sentence at "no.". */
+const NUMBER_SIGN = /\bno\.$/i;
 /** Paragraphs up to this length are shown whole as a question's passage. */
 const WHOLE_PARAGRAPH_LIMIT = 600;
 const SENTENCES_AROUND = 2;
@@ -125,7 +127,8 @@ function asQuestion(text: string): string {
 
 function paragraphsOf(body: string): Span[] {
   const paragraphs: Span[] = [];
-  const pattern = /[^\n]+(?:\n(?!\s*\n)[^\n]+)*/g;
+  // From its first visible character: a line of spaces is not part of any paragraph.
+  const pattern = /\S[^\n]*(?:\n(?!\s*\n)[^\n]+)*/g;
   for (const match of body.matchAll(pattern)) {
     paragraphs.push({ text: match[0], start: match.index as number });
   }
@@ -141,11 +144,11 @@ export function sentencesOf(paragraph: Span): Span[] {
   for (const match of text.matchAll(boundary)) {
     const end = (match.index as number) + match[0].length;
     const candidate = text.slice(from, end);
-    if (ABBREVIATIONS.test(candidate)) continue;
+    if (ABBREVIATIONS.test(candidate) || (NUMBER_SIGN.test(candidate) && /^\s+\d/.test(text.slice(end)))) continue;
     pushTrimmed(sentences, text, from, end, paragraph.start);
     from = end;
   }
-  if (from < text.length) pushTrimmed(sentences, text, from, text.length, paragraph.start);
+  pushTrimmed(sentences, text, from, text.length, paragraph.start);
   return sentences;
 }
 

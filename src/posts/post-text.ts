@@ -18,7 +18,7 @@ export class PostFormatError extends Error {}
 
 const SHARE_WORDS = new Set(['facebook', 'twitter', 'linkedin', 'e-mail', 'email', 'rss', 'share', 'print', 'x']);
 // Where a blog page's article ends and its comment section begins.
-const FOOTER = /^(leave a (reply|comment)|\d+ (comments?|responses?|replies)|comments are closed)\b/i;
+const FOOTER = /^(leave a (reply|comment)|\d+ (comments?|responses?|repl(y|ies))|comments are closed)\b/i;
 const MONTHS = [
   'january',
   'february',

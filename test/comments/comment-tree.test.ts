@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildTree, pathSegment, placeReply, threadPosition } from '../../src/comments/comment-tree.js';
 
@@ -68,5 +69,16 @@ describe('threadPosition', () => {
       depth: 0,
       path: path(9),
     });
+  });
+});
+
+describe('pathSegment', () => {
+  it('pads ids with zeros so that text order is numeric order', () => {
+    expect(pathSegment(7)).toBe('0000000007');
+    fc.assert(
+      fc.property(fc.nat(2_147_483_647), fc.nat(2_147_483_647), (a, b) => {
+        expect(pathSegment(a) < pathSegment(b)).toBe(a < b);
+      }),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addressHolder, formatRange, parseIp, parseRange, rangeContains } from '../../src/moderation/ip-range.js';
 
@@ -73,5 +74,79 @@ describe('addressHolder (who counts as one reporter)', () => {
 
   it('is the text itself when it is not an address', () => {
     expect(addressHolder('unknown')).toBe('unknown');
+  });
+});
+
+describe('IP addresses, exactly', () => {
+  it('reads every part of an IPv4 address up to 255, and trims the text around it', () => {
+    expect(parseIp(' 255.255.255.255 ')).toEqual({ version: 4, value: 0xffffffffn });
+    expect(parseIp('0.0.0.0')).toEqual({ version: 4, value: 0n });
+    expect(parseRange(' 10.1.2.3/8 ')).toEqual({ version: 4, network: 0x0a000000n, prefix: 8 });
+  });
+
+  it('refuses parts with anything but digits around them', () => {
+    for (const bad of ['a1.2.3.4', '1a.2.3.4', '1.2.3.4.', '1.2.3.4/8x', '1.2.3.4/x8', '1.2.3.4/', '1.2.3.1000']) {
+      expect(parseRange(bad), bad).toBeNull();
+    }
+    for (const bad of ['12345::1', 'g1::1', '1g::1', '::ffff:1.2.300.4', '::ffff:1.2.3']) {
+      expect(parseIp(bad), bad).toBeNull();
+    }
+  });
+
+  it('counts IPv6 groups: eight without "::", fewer with it', () => {
+    expect(parseIp('1:2:3:4:5:6:7')).toBeNull();
+    expect(parseIp('1:2:3:4:5:6:7:8:9')).toBeNull();
+    expect(parseIp('1:2:3:4::5:6:7:8')).toBeNull();
+    expect(parseIp('1:2:3:4:5:6::7')).toEqual({ version: 6, value: 0x0001000200030004000500060000_0007n });
+    expect(parseIp('1:2:3:4:5:6:7:8')).toEqual({ version: 6, value: 0x00010002000300040005000600070008n });
+  });
+
+  it('ignores a zone index, and reads a mapped IPv4 address as that address', () => {
+    expect(parseIp('fe80::1%eth0')).toEqual({ version: 6, value: (0xfe80n << 112n) | 1n });
+    expect(parseIp('::ffff:192.0.2.1')).toEqual({ version: 4, value: 0xc0000201n });
+    expect(parseIp('64:ff9b::192.0.2.1')).toEqual({ version: 6, value: (0x64ff9bn << 96n) | 0xc0000201n });
+  });
+
+  it('never mixes the families', () => {
+    expect(contains('0.0.0.0/0', '2001:db8::1')).toBe(false);
+    expect(contains('::/0', '2001:db8::1')).toBe(true);
+    expect(contains('::/0', '192.0.2.1')).toBe(false);
+  });
+
+  it.each([
+    ['1:0:0:2:0:0:0:3', '1:0:0:2::3'],
+    ['1:0:0:2:0:0:3:4', '1::2:0:0:3:4'],
+    ['1:0:2:3:4:5:6:7', '1:0:2:3:4:5:6:7'],
+    ['1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
+    ['1:2:3:4:5:6:0:0', '1:2:3:4:5:6::'],
+    ['0:0:1:2:3:4:5:6', '::1:2:3:4:5:6'],
+    ['10:0:0:1:0:0:0:a0', '10:0:0:1::a0'],
+    ['0:0:0:0:0:0:0:0', '::'],
+  ])('writes %s as %s', (address, canonical) => {
+    expect(formatRange(parseRange(address) as never)).toBe(canonical);
+  });
+});
+
+const group = fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xffff }));
+const ipv6 = fc
+  .array(group, { minLength: 8, maxLength: 8 })
+  .map((groups) => groups.map((g) => g.toString(16)).join(':'));
+const ipv4 = fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }).map((parts) => parts.join('.'));
+
+describe('any address or range', () => {
+  it('reads back what it writes, and contains its own network address', () => {
+    fc.assert(
+      fc.property(fc.oneof(ipv4, ipv6), fc.nat(128), (address, bits) => {
+        const ip = parseIp(address);
+        if (!ip) throw new Error(`unparsable ${address}`);
+        const prefix = Math.min(bits, ip.version === 4 ? 32 : 128);
+        const range = parseRange(`${address}/${prefix}`);
+        if (!range) throw new Error(`unparsable ${address}/${prefix}`);
+        expect(parseRange(formatRange(range))).toEqual(range);
+        expect(rangeContains(range, ip)).toBe(true);
+        const text = formatRange({ ...range, prefix: ip.version === 4 ? 32 : 128 });
+        expect(text).not.toMatch(/(^|:)0[0-9a-f]|::.*::|[A-F]/);
+      }),
+    );
   });
 });

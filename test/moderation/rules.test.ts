@@ -108,3 +108,27 @@ describe('containsAny', () => {
     expect(containsAny(submission, ['', '  '])).toBe(false);
   });
 });
+
+describe('the link hold and the word lists, at their edges', () => {
+  it('counts bare URLs as links, as they are stored', () => {
+    const bodyHtml =
+      '<p><a href="https://a.example" rel="nofollow ugc noopener">https://a.example</a> and <abbr title="x">y</abbr></p>';
+    expect(judgeComment({ ...submission, bodyHtml }, history, rules)).toMatchObject({ status: 'approved' });
+    expect(judgeComment({ ...submission, bodyHtml: `${bodyHtml}${bodyHtml}` }, history, rules)).toMatchObject({
+      heldByRule: 'link-limit',
+    });
+  });
+
+  it('with the flood rule off refuses nothing, even when the clock went back', () => {
+    const justNow = { ...history, secondsSinceLastComment: -1 };
+    expect(judgeComment(submission, justNow, { ...rules, floodSeconds: 0 })).toMatchObject({ status: 'approved' });
+    expect(judgeComment(submission, justNow, rules)).toEqual({ kind: 'refused', rule: 'flood' });
+  });
+
+  it('matches a word with the spaces around it trimmed, and no field that is missing', () => {
+    expect(containsAny({ ...submission, body: 'Buy bitcoin.' }, ['  Bitcoin '])).toBe(true);
+    expect(containsAny({ ...submission, body: 'two  spaces' }, ['  '])).toBe(false);
+    expect(containsAny({ ...submission, url: null, ip: null }, ['null'])).toBe(false);
+    expect(containsAny({ ...submission, url: 'https://Spam.example', ip: null }, ['spam.example'])).toBe(true);
+  });
+});
