@@ -26,6 +26,8 @@ import { reportRoutes } from './moderation/report.routes.js';
 import { createReportService } from './moderation/report.service.js';
 import { loadModerator } from './moderators/guards.js';
 import { createModeratorAccounts, type ModeratorAccounts } from './moderators/moderator.service.js';
+import { mapPath, opinionMapRoutes } from './opinion-map/opinion-map.routes.js';
+import { createOpinionMaps, type OpinionMaps } from './opinion-map/opinion-map.service.js';
 import { signInRoutes } from './moderators/sign-in.routes.js';
 import { createSignIn } from './moderators/sign-in.service.js';
 import { PUBLIC_DIR } from './paths.js';
@@ -36,6 +38,9 @@ import { createThreadPage } from './questions/thread-page.js';
 import { sessionMiddleware } from './sessions/session.js';
 import { createSettingsService, type SettingsService } from './settings/settings.service.js';
 import { loadTemplates, type Templates } from './views/templates.js';
+import { voteRoutes } from './votes/vote.routes.js';
+import { createVoteService } from './votes/vote.service.js';
+import { voteModRoutes } from './votes/vote-mod.routes.js';
 
 export interface AppDeps {
   db: DB;
@@ -58,6 +63,8 @@ export interface Forum {
   sessions: RequestHandler;
   accounts: ModeratorAccounts;
   settings: SettingsService;
+  /** Opinion maps kept in memory (their recomputation timers stop with `maps.close()`). */
+  maps: OpinionMaps;
 }
 
 /** The Express app and its services, without listening: tests drive it directly. */
@@ -72,6 +79,7 @@ export function createApp(deps: AppDeps): Forum {
   const servedOverTls = config.publicUrl.startsWith('https://');
   const csrf = createCsrf(config.sessionSecret, servedOverTls);
   const caches = createPageCaches(db, log);
+  const maps = createOpinionMaps({ db, log, settings });
   const renderThreadPage = createThreadPage({
     db,
     templates,
@@ -81,6 +89,7 @@ export function createApp(deps: AppDeps): Forum {
     csrf,
     cache: caches.threads,
     relayedSeq: log.relayedSeq,
+    mapUrl: (question) => (maps.peek(question.id)?.ready ? mapPath(question.slug) : null),
   });
 
   const app = express();
@@ -158,6 +167,8 @@ export function createApp(deps: AppDeps): Forum {
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
   app.use(feedRoutes(db, templates, config.publicUrl));
   app.use(reportRoutes({ db, templates, reports: createReportService({ log, settings }) }));
+  app.use(voteRoutes({ db, votes: createVoteService({ log }), limits, csrf }));
+  app.use(opinionMapRoutes({ db, templates, maps, comments, settings }));
 
   // Sessions are for moderators only; readers' pages never set or read one.
   const accounts = createModeratorAccounts(db);
@@ -167,6 +178,7 @@ export function createApp(deps: AppDeps): Forum {
   const moderation = createModerationService({ db, log });
   const questions = createQuestionModeration({ log });
   app.use(moderationRoutes({ db, templates, settings, moderation, comments, bans, questions }));
+  app.use(voteModRoutes({ db, templates }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));
@@ -179,5 +191,6 @@ export function createApp(deps: AppDeps): Forum {
     limits,
     sessions,
     accounts,
+    maps,
   };
 }

@@ -71,5 +71,8 @@ export const messages = {
   passageTooLong: (limit: number) => `The passage must be ${limit.toLocaleString('en-GB')} characters or fewer`,
   postRequired: 'Choose the post the question belongs to',
   highlightNotApproved: 'Only approved comments can be highlighted',
+  voteInvalid: 'Choose Agree, Disagree or Pass',
+  voteNeedsPageView: 'Open the question’s page first, then vote from it (your browser must accept cookies)',
+  voteFormExpired: 'The page you voted from had expired. Reload it and vote again',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

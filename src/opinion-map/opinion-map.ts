@@ -194,7 +194,8 @@ export function silhouette(points: readonly (readonly number[])[], labels: reado
       const q = points[j] as readonly number[];
       let squared = 0;
       for (let d = 0; d < p.length; d += 1) squared += ((p[d] as number) - (q[d] as number)) ** 2;
-      sums[labels[j] as number] += Math.sqrt(squared);
+      const label = labels[j] as number;
+      sums[label] = (sums[label] as number) + Math.sqrt(squared);
     }
     const own = labels[i] as number;
     const ownSize = (sizes[own] as number) - 1;
@@ -276,12 +277,16 @@ function agreementByGroup(
   for (const vote of votes) {
     const group = labels[rowOf.get(vote.voter) as number] as number;
     const col = columnOf.get(vote.commentId) as number;
-    if (vote.vote > 0) (stats.agree[group] as number[])[col] += 1;
-    else if (vote.vote < 0) (stats.disagree[group] as number[])[col] += 1;
-    (stats.voted[group] as number[])[col] += 1;
+    if (vote.vote > 0) increment(stats.agree[group] as number[], col);
+    else if (vote.vote < 0) increment(stats.disagree[group] as number[], col);
+    increment(stats.voted[group] as number[], col);
   }
   return stats;
 }
+
+const increment = (counts: number[], index: number) => {
+  counts[index] = (counts[index] ?? 0) + 1;
+};
 
 const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 
