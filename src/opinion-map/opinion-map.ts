@@ -81,7 +81,16 @@ const MIN_GROUP_SHARE = 0.05;
 const K_MARGIN = 0.02;
 
 export function emptyMap(participants = 0): OpinionMap {
-  return { participants, commentIds: [], groups: [], consensus: [], divisive: [], points: [], explained: 0, ready: false };
+  return {
+    participants,
+    commentIds: [],
+    groups: [],
+    consensus: [],
+    divisive: [],
+    points: [],
+    explained: 0,
+    ready: false,
+  };
 }
 
 export function computeOpinionMap(
@@ -105,7 +114,8 @@ export function computeOpinionMap(
 
   const row = new Map(voters.map((voter, index) => [voter, index]));
   const matrix = Matrix.zeros(voters.length, commentIds.length);
-  for (const vote of counted) matrix.set(row.get(vote.voter) as number, column.get(vote.commentId) as number, vote.vote);
+  for (const vote of counted)
+    matrix.set(row.get(vote.voter) as number, column.get(vote.commentId) as number, vote.vote);
 
   const placed = project(matrix);
   const { labels, k } = bestClustering(placed.points);
@@ -203,7 +213,8 @@ export function silhouette(points: readonly (readonly number[])[], labels: reado
     const a = (sums[own] as number) / ownSize;
     let b = Number.POSITIVE_INFINITY;
     for (let label = 0; label < k; label += 1) {
-      if (label !== own && (sizes[label] as number) > 0) b = Math.min(b, (sums[label] as number) / (sizes[label] as number));
+      if (label !== own && (sizes[label] as number) > 0)
+        b = Math.min(b, (sums[label] as number) / (sizes[label] as number));
     }
     if (Number.isFinite(b)) total += (b - a) / Math.max(a, b) || 0;
   }
@@ -215,9 +226,16 @@ export function silhouette(points: readonly (readonly number[])[], labels: reado
  * overlaps first, each id once), else the smallest id not taken, so a group that stays
  * the same keeps its id and colour.
  */
-function labelGroups(labels: readonly number[], k: number, voters: readonly string[], previous: readonly PreviousGroup[]) {
+function labelGroups(
+  labels: readonly number[],
+  k: number,
+  voters: readonly string[],
+  previous: readonly PreviousGroup[],
+) {
   const members = Array.from({ length: k }, () => [] as number[]);
-  labels.forEach((label, index) => (members[label] as number[]).push(index));
+  labels.forEach((label, index) => {
+    (members[label] as number[]).push(index);
+  });
   const clusters = members
     .map((list, label) => ({ label, members: list }))
     .filter((cluster) => cluster.members.length > 0)

@@ -15,7 +15,10 @@ export const NO_VOTES: VoteCounts = Object.freeze({ agree: 0, disagree: 0, pass:
  * nobody voted on is absent. Counts are kept per comment whatever its state: callers
  * show only public comments.
  */
-export async function voteCountsFor(db: Kysely<Database>, commentIds: readonly number[]): Promise<Map<number, VoteCounts>> {
+export async function voteCountsFor(
+  db: Kysely<Database>,
+  commentIds: readonly number[],
+): Promise<Map<number, VoteCounts>> {
   if (commentIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('comment_vote_totals')
@@ -35,7 +38,11 @@ export function lockVotedComment(tx: Kysely<Database>, commentId: number) {
     .executeTakeFirst();
 }
 
-export async function findVote(tx: Kysely<Database>, commentId: number, visitorId: string): Promise<VoteChoice | undefined> {
+export async function findVote(
+  tx: Kysely<Database>,
+  commentId: number,
+  visitorId: string,
+): Promise<VoteChoice | undefined> {
   const row = await tx
     .selectFrom('comment_votes')
     .select('vote')
@@ -148,8 +155,13 @@ export async function mostVotedComments(db: DB, limit: number) {
  * Bursts: many votes from one address range on one question within a short window,
  * newest first. A hint for moderators, not proof: a school or an office shares a range.
  */
-export async function voteBursts(db: DB, options: { since: Date; windowMinutes: number; atLeast: number; limit: number }) {
-  const bucket = sql<Date>`to_timestamp(floor(extract(epoch from v.updated_at) / ${options.windowMinutes * 60}) * ${options.windowMinutes * 60})`;
+export async function voteBursts(
+  db: DB,
+  options: { since: Date; windowMinutes: number; atLeast: number; limit: number },
+) {
+  // A literal, not a parameter: the same expression must appear in the select and the group by.
+  const seconds = sql.lit(Math.round(options.windowMinutes * 60));
+  const bucket = sql<Date>`to_timestamp(floor(extract(epoch from v.updated_at) / ${seconds}) * ${seconds})`;
   return await db
     .selectFrom('comment_votes as v')
     .innerJoin('questions as q', 'q.id', 'v.question_id')

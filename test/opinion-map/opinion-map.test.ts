@@ -17,7 +17,7 @@ function plantedVotes(flip: (voter: number, comment: number) => boolean = () => 
   for (let voter = 0; voter < READERS; voter += 1) {
     const inA = voter < CAMP_A;
     for (let comment = 1; comment <= CONSENSUS; comment += 1) {
-      let vote: VoteValue = comment === CONSENSUS ? 1 : (comment <= 8) === inA ? 1 : -1;
+      let vote: VoteValue = comment === CONSENSUS ? 1 : comment <= 8 === inA ? 1 : -1;
       if (comment !== CONSENSUS && flip(voter, comment)) vote = vote === 1 ? -1 : 1;
       votes.push({ voter: `reader-${voter}`, commentId: comment, vote });
     }

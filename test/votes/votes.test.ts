@@ -51,9 +51,7 @@ describe('votes on comments', () => {
     const { page } = await reader();
     const element = page.slice(page.indexOf(`id="comment-${id}"`));
     for (const choice of ['agree', 'disagree', 'pass']) {
-      expect(element).toContain(
-        `<button form="vote" formaction="/comments/${id}/vote" name="vote" value="${choice}">`,
-      );
+      expect(element).toContain(`<button form="vote" formaction="/comments/${id}/vote" name="vote" value="${choice}">`);
     }
     expect(countsOnPage(page, id)).toEqual(['0', '0', '0', '0 agree · 0 disagree · 0 pass']);
   });
