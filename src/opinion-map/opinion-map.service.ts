@@ -2,7 +2,7 @@ import type { DB } from '../db/database.js';
 import type { EventLog } from '../events/event-log.js';
 import type { LoggedEvent } from '../events/forum-event.js';
 import type { SettingsSource } from '../settings/settings.service.js';
-import { questionVotes } from '../votes/vote.repository.js';
+import { questionVotes, type VoterVotes } from '../votes/vote.repository.js';
 import type { VoteChoice } from '../votes/vote.table.js';
 import { computeOpinionMap, type MapVote, type OpinionMap } from './opinion-map.js';
 
@@ -34,8 +34,7 @@ export function createOpinionMaps(deps: { db: DB; log: EventLog; settings: Setti
 
   async function compute(questionId: number): Promise<KeptMap> {
     const rules = await settings.current();
-    const rows = await questionVotes(db, questionId);
-    const votes = rows.map((row) => ({ voter: row.visitor_id, commentId: row.comment_id, vote: VALUE[row.vote] }));
+    const votes = toMapVotes(await questionVotes(db, questionId));
     const previous = kept.get(questionId)?.map.groups ?? [];
     const map = computeOpinionMap(
       votes,
@@ -95,6 +94,12 @@ export function createOpinionMaps(deps: { db: DB; log: EventLog; settings: Setti
 }
 
 export type OpinionMaps = ReturnType<typeof createOpinionMaps>;
+
+export function toMapVotes(voters: readonly VoterVotes[]): MapVote[] {
+  return voters.flatMap(({ visitorId, commentIds, choices }) =>
+    commentIds.map((commentId, index) => ({ voter: visitorId, commentId, vote: VALUE[choices[index] as VoteChoice] })),
+  );
+}
 
 function changesMap(event: LoggedEvent): event is LoggedEvent & { questionId: number } {
   switch (event.type) {

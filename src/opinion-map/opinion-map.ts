@@ -113,11 +113,24 @@ export function computeOpinionMap(
   }
 
   const row = new Map(voters.map((voter, index) => [voter, index]));
-  const matrix = Matrix.zeros(voters.length, commentIds.length);
-  for (const vote of counted)
-    matrix.set(row.get(vote.voter) as number, column.get(vote.commentId) as number, vote.vote);
+  // Each voter's row of the matrix, sparse: the comments they agreed or disagreed with.
+  const rows = voters.map(() => ({ columns: [] as number[], values: [] as number[] }));
+  for (const vote of counted) {
+    if (vote.vote === 0) continue;
+    const entry = rows[row.get(vote.voter) as number] as SparseRow;
+    entry.columns.push(column.get(vote.commentId) as number);
+    entry.values.push(vote.vote);
+  }
+  // In column order, so that sums are added in one order whatever order the votes came in.
+  for (const entry of rows) {
+    const order = entry.columns
+      .map((_, index) => index)
+      .sort((a, b) => (entry.columns[a] as number) - (entry.columns[b] as number));
+    entry.columns = order.map((index) => entry.columns[index] as number);
+    entry.values = order.map((index) => entry.values[index] as number);
+  }
 
-  const placed = project(matrix);
+  const placed = project(rows, commentIds.length);
   const { labels, k } = bestClustering(placed.points);
   const groupsOf = labelGroups(labels, k, voters, previous);
 
@@ -142,25 +155,68 @@ export function computeOpinionMap(
   };
 }
 
-/** PCA to two dimensions, signs fixed so that an unchanged vote pattern is drawn the same way round. */
-function project(matrix: Matrix): { points: [number, number][]; explained: number } {
-  // From the comment × comment covariance: at 2,000 voters × 300 comments an eigen
-  // decomposition of 300 × 300 is far cheaper than an SVD of the whole matrix.
-  const pca = new PCA(matrix, { method: 'covarianceMatrix', center: true });
+interface SparseRow {
+  columns: number[];
+  values: number[];
+}
+
+/**
+ * PCA to two dimensions, signs fixed so that an unchanged vote pattern is drawn the same
+ * way round. ml-pca finds the components from the comment × comment covariance (an eigen
+ * decomposition of 300 × 300 at 2,000 voters × 300 comments, far cheaper than an SVD of
+ * the whole matrix). The covariance and the projection are sums over each voter's
+ * non-zero votes, made here in typed arrays: through ml-matrix's element accessors the
+ * two dense products took seconds at that size.
+ */
+function project(rows: readonly SparseRow[], width: number): { points: [number, number][]; explained: number } {
+  const n = rows.length;
+  const sums = new Float64Array(width);
+  const products = new Float64Array(width * width);
+  for (const { columns, values } of rows) {
+    for (let i = 0; i < columns.length; i += 1) {
+      const a = columns[i] as number;
+      const va = values[i] as number;
+      sums[a] = (sums[a] as number) + va;
+      // Upper triangle only; mirrored below.
+      for (let j = 0; j < columns.length; j += 1) {
+        const b = columns[j] as number;
+        if (b >= a) products[a * width + b] = (products[a * width + b] as number) + va * (values[j] as number);
+      }
+    }
+  }
+  const means = Array.from(sums, (sum) => sum / n);
+  const covariance = new Matrix(width, width);
+  for (let a = 0; a < width; a += 1) {
+    for (let b = a; b < width; b += 1) {
+      const value = ((products[a * width + b] as number) - n * (means[a] as number) * (means[b] as number)) / (n - 1);
+      covariance.set(a, b, value);
+      covariance.set(b, a, value);
+    }
+  }
+  const pca = new PCA(covariance, { isCovarianceMatrix: true });
   const loadings = pca.getLoadings();
   const components = Math.min(2, loadings.rows);
-  const projected = pca.predict(matrix, { nComponents: components });
-  const signs = [0, 1].map((component) => {
-    if (component >= components) return 0;
+  const axes = [0, 1].map((component) => {
+    if (component >= components) return null;
     const loading = loadings.getRow(component);
     let largest = 0;
     for (const value of loading) if (Math.abs(value) > Math.abs(largest)) largest = value;
-    return largest < 0 ? -1 : 1;
+    const sign = largest < 0 ? -1 : 1;
+    const axis = loading.map((value) => sign * value);
+    // Centring: every voter's place is offset by the mean voter's.
+    const offset = axis.reduce((total, value, index) => total + value * (means[index] as number), 0);
+    return { axis, offset };
   });
-  const points = Array.from({ length: matrix.rows }, (_, index): [number, number] => [
-    (signs[0] as number) * projected.get(index, 0),
-    components > 1 ? (signs[1] as number) * projected.get(index, 1) : 0,
-  ]);
+  const place = (row: SparseRow, component: number) => {
+    const entry = axes[component];
+    if (!entry) return 0;
+    let total = -entry.offset;
+    for (let i = 0; i < row.columns.length; i += 1) {
+      total += (row.values[i] as number) * (entry.axis[row.columns[i] as number] as number);
+    }
+    return total;
+  };
+  const points = rows.map((row): [number, number] => [place(row, 0), place(row, 1)]);
   const variance = pca.getExplainedVariance();
   const explained = (variance[0] ?? 0) + (variance[1] ?? 0);
   return { points, explained: Number.isFinite(explained) ? explained : 0 };

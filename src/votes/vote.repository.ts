@@ -124,18 +124,38 @@ export async function votesOfVisitor(db: DB, questionId: number, visitorId: stri
   return new Map(rows.map((row) => [row.comment_id, row.vote]));
 }
 
-/** Every counted vote on a question for the opinion map: on public comments only. */
-export async function questionVotes(
-  db: DB,
-  questionId: number,
-): Promise<{ visitor_id: string; comment_id: number; vote: VoteChoice }[]> {
-  return await db
+/** A voter's votes on a question, in comment order: ids and choices side by side. */
+export interface VoterVotes {
+  visitorId: string;
+  commentIds: number[];
+  choices: VoteChoice[];
+}
+
+const CHOICE_LETTERS: Record<string, VoteChoice> = { a: 'agree', d: 'disagree', p: 'pass' };
+
+/**
+ * Every counted vote on a question for the opinion map (on public comments only), one
+ * row per voter with their votes packed in two strings: 2,000 rows to read rather than
+ * 600,000 (reading rows one by one is what costs, the embedded database most of all).
+ */
+export async function questionVotes(db: DB, questionId: number): Promise<VoterVotes[]> {
+  const rows = await db
     .selectFrom('comment_votes as v')
     .innerJoin('comments as c', 'c.id', 'v.comment_id')
-    .select(['v.visitor_id', 'v.comment_id', 'v.vote'])
+    .select([
+      'v.visitor_id',
+      sql<string>`string_agg(v.comment_id::text, ',' order by v.comment_id)`.as('comment_ids'),
+      sql<string>`string_agg(left(v.vote, 1), '' order by v.comment_id)`.as('choices'),
+    ])
     .where('v.question_id', '=', questionId)
     .where('c.status', '=', 'approved')
+    .groupBy('v.visitor_id')
     .execute();
+  return rows.map((row) => ({
+    visitorId: row.visitor_id,
+    commentIds: row.comment_ids.split(',').map(Number),
+    choices: [...row.choices].map((letter) => CHOICE_LETTERS[letter] as VoteChoice),
+  }));
 }
 
 /** The most voted comments, with their question and state, for moderators. */
