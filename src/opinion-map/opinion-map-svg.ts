@@ -31,7 +31,7 @@ export function opinionMapSvg(map: OpinionMap, titleId: string): string {
   const labels = map.groups
     .map((group) => {
       const [x, y] = group.centre;
-      return `<text x="${at(x)}" y="${at(-y)}" fill="${groupColour(group.id)}">${groupLetter(group.id)}</text>`;
+      return `<text x="${at(x)}" y="${at(-y) - 20}" fill="${groupColour(group.id)}">${groupLetter(group.id)}</text>`;
     })
     .join('');
   const middle = SIZE / 2;
