@@ -102,7 +102,7 @@ describe('votes, live and mapped', () => {
     // And the thread links to it now.
     const thread = await supertest(forum.url).get(`/questions/${slug}`).expect(200);
     expect(thread.text).toContain(`href="/questions/${slug}/map"`);
-  });
+  }, 90_000);
 
   it('answers 404 for a question that does not exist', async () => {
     await supertest(forum.url).get('/api/questions/no-such-question/map').expect(404);

@@ -148,5 +148,5 @@ describe('votes on comments', () => {
     expect(page.text).toContain('<code>127.0.0.0/24</code>');
     expect(page.text).not.toMatch(/oq_visitor|visitor_id/);
     await forum.browser().get('/mod/votes').expect(303);
-  });
+  }, 60_000);
 });
