@@ -51,15 +51,36 @@ function plantedVotes(commentIds: readonly number[], perVoter: number): MapVote[
   return votes;
 }
 
-function time<T>(work: () => T): { result: T; ms: number } {
+/** Wall time, and this process's CPU time (less disturbed by other work on a shared machine). */
+function time<T>(work: () => T): { result: T; ms: number; cpuMs: number } {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const result = work();
-  return { result, ms: performance.now() - start };
+  const used = process.cpuUsage(cpu);
+  return { result, ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000 };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
+/** `--no-database`: the computation alone, on made-up comment ids. */
+function computeOnly() {
+  const ids = Array.from({ length: COMMENTS }, (_, index) => index + 1);
+  for (const [label, votes] of [
+    ['every voter on every comment', plantedVotes(ids, COMMENTS)],
+    ['~60 votes per voter', plantedVotes(ids, 60)],
+  ] as const) {
+    const runs = Array.from({ length: RUNS }, () => time(() => computeOpinionMap(votes, RULES)));
+    const groups = runs[0]?.result.groups.length;
+    console.log(
+      `compute, ${label} (${votes.length.toLocaleString('en-GB')} votes): ` +
+        `${(median(runs.map((run) => run.ms)) / 1000).toFixed(2)} s wall, ` +
+        `${(median(runs.map((run) => run.cpuMs)) / 1000).toFixed(2)} s CPU (${groups} groups found, 3 planted)`,
+    );
+  }
+}
+
 async function main() {
+  if (process.argv.includes('--no-database')) return computeOnly();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'oq-bench-map-'));
   const database = await connectDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir });
   try {
@@ -93,13 +114,15 @@ async function main() {
 
     const read: number[] = [];
     const computed: number[] = [];
+    const computedCpu: number[] = [];
     let groups = 0;
     for (let run = 0; run < RUNS; run += 1) {
       const start = performance.now();
       const mapVotes = toMapVotes(await questionVotes(database.db, question.id));
       read.push(performance.now() - start);
-      const { result, ms } = time(() => computeOpinionMap(mapVotes, RULES));
+      const { result, ms, cpuMs } = time(() => computeOpinionMap(mapVotes, RULES));
       computed.push(ms);
+      computedCpu.push(cpuMs);
       groups = result.groups.length;
     }
     const sparse = plantedVotes(ids, 60);
@@ -108,7 +131,9 @@ async function main() {
     const figure = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     console.log(`Map of ${VOTERS.toLocaleString('en-GB')} voters × ${COMMENTS} comments, median of ${RUNS}:`);
     console.log(`  read the votes:   ${figure(median(read))}`);
-    console.log(`  compute the map:  ${figure(median(computed))} (${groups} groups found, 3 planted)`);
+    console.log(
+      `  compute the map:  ${figure(median(computed))} (CPU ${figure(median(computedCpu))}; ${groups} groups found, 3 planted)`,
+    );
     console.log(`  together:         ${figure(median(read) + median(computed))}`);
     console.log(
       `  compute, sparse (${sparse.length.toLocaleString('en-GB')} votes, ~60 per voter): ${figure(median(sparseRuns))}`,
