@@ -14,7 +14,7 @@ const SIZE = 400;
 const MARGIN = 24;
 
 /**
- * The map as inline SVG: a dot per voter (nobody named), a letter at each group's
+ * The map as inline SVG: a dot per voter (nobody named), a letter just above each group's
  * centre, the two axes. Numbers and our own letters only, so the string is safe to
  * embed as it is; drawn server-side, so it reads without JavaScript and prints.
  */
