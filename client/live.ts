@@ -22,6 +22,11 @@ const AUTHOR = ':scope > article > header > b';
 const PERMALINK = ':scope > article > header > a';
 /** The Reply link: without this script it asks the server for the page with the form set to reply. */
 const REPLY_LINK = 'a[href^="?replyto="]';
+/** Agree, Disagree, Pass: buttons of the page's one vote form; the counts sit in a `data` element beside them. */
+const VOTE_BUTTON = 'button[form="vote"]';
+const VOTE_COUNTS = ':scope > article > footer data';
+/** Set by the server once this browser has voted: only then is it worth asking which way. */
+const VOTED_COOKIE = 'oq_voted=1';
 
 const relative = new Intl.RelativeTimeFormat('en-GB', { numeric: 'auto' });
 const exact = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
@@ -91,6 +96,7 @@ function followThread(section: HTMLElement): void {
     if (comment.slug !== slug || !isNews(comment.id, comment.seq)) return;
     const existing = document.getElementById(`comment-${comment.id}`);
     if (existing) replaceBody(existing, comment.html);
+    if (existing) votes.mark(existing);
   });
   socket.on('comment:remove', ({ id, slug: about, seq }) => {
     if (about !== slug || !isNews(id, seq)) return;
@@ -108,6 +114,9 @@ function followThread(section: HTMLElement): void {
   socket.on('resync', ({ slug: about }) => {
     if (about === slug) resync().catch(() => window.location.reload());
   });
+  socket.on('comment:votes', (votes) => {
+    if (votes.slug === slug) showVotes(votes.id, votes);
+  });
   socket.on('presence', ({ slug: about, count }) => {
     if (about !== slug || !presence) return;
     presence.hidden = false;
@@ -118,6 +127,7 @@ function followThread(section: HTMLElement): void {
   });
 
   setUpReplyLinks(section);
+  const votes = setUpVotes(section, slug, announcer);
   setUpForm(slug, (comment) => {
     latestId = Math.max(latestId, comment.id);
     const existing = document.getElementById(`comment-${comment.id}`);
@@ -243,6 +253,68 @@ function keepReaderInPlace(element: HTMLElement): void {
 function replaceBody(existing: HTMLElement, html: string): void {
   const body = fromHtml(html)?.querySelector(ARTICLE);
   existing.querySelector(ARTICLE)?.replaceWith(body ?? '');
+}
+
+type VoteCounts = { agree: number; disagree: number; pass: number };
+
+/** A comment's counts as the page shows them ("12 agree · 3 disagree · 1 pass"). */
+function showVotes(id: number, counts: VoteCounts): void {
+  const data = document.getElementById(`comment-${id}`)?.querySelector<HTMLDataElement>(VOTE_COUNTS);
+  if (!data) return;
+  data.value = `${counts.agree},${counts.disagree},${counts.pass}`;
+  data.textContent = `${counts.agree} agree · ${counts.disagree} disagree · ${counts.pass} pass`;
+}
+
+/**
+ * Votes in place: a vote button posts with fetch (the form's token, its own value) and
+ * the counts change at once; the reader's own choices are marked (aria-pressed), read
+ * from the server once they have voted, as the kept page is the same for everyone.
+ * Anything that goes wrong falls back to posting the form as it would without script.
+ */
+function setUpVotes(section: HTMLElement, slug: string, announcer: HTMLElement | null) {
+  const form = document.getElementById('vote') as HTMLFormElement | null;
+  const chosen = new Map<number, string>();
+  const mark = (root: ParentNode) => {
+    for (const button of root.querySelectorAll<HTMLButtonElement>(VOTE_BUTTON)) {
+      const comment = button.closest<HTMLElement>('.comment');
+      const id = comment ? commentId(comment) : 0;
+      button.setAttribute('aria-pressed', String(chosen.get(id) === button.value));
+    }
+  };
+  if (form && document.cookie.split('; ').includes(VOTED_COOKIE)) {
+    fetch(`/api/questions/${encodeURIComponent(slug)}/votes/mine`, { credentials: 'same-origin' })
+      .then((response) => (response.ok ? response.json() : { votes: {} }))
+      .then(({ votes }: { votes: Record<string, string> }) => {
+        for (const [id, vote] of Object.entries(votes)) chosen.set(Number(id), vote);
+        mark(section);
+      })
+      .catch(() => {});
+  }
+  section.addEventListener('click', async (event) => {
+    const button = (event.target as HTMLElement).closest<HTMLButtonElement>(VOTE_BUTTON);
+    const comment = button?.closest<HTMLElement>('.comment');
+    if (!form || !button || !comment) return;
+    event.preventDefault();
+    const token = (form.elements.namedItem('_csrf') as HTMLInputElement | null)?.value ?? '';
+    try {
+      const response = await fetch(button.formAction, {
+        method: 'POST',
+        headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: token, vote: button.value }),
+        credentials: 'same-origin',
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      const counts = (await response.json()) as VoteCounts;
+      const id = commentId(comment);
+      chosen.set(id, button.value);
+      showVotes(id, counts);
+      mark(comment);
+      if (announcer) announcer.textContent = `Your vote: ${button.textContent}`;
+    } catch {
+      form.requestSubmit(button);
+    }
+  });
+  return { mark };
 }
 
 function appendChildList(parent: HTMLElement): HTMLOListElement {

@@ -33,6 +33,8 @@ import { loadModerator } from './moderators/guards.js';
 import { createModeratorAccounts, type ModeratorAccounts } from './moderators/moderator.service.js';
 import { signInRoutes } from './moderators/sign-in.routes.js';
 import { createSignIn } from './moderators/sign-in.service.js';
+import { mapPath, opinionMapRoutes } from './opinion-map/opinion-map.routes.js';
+import { createOpinionMaps, type OpinionMaps } from './opinion-map/opinion-map.service.js';
 import { PUBLIC_DIR } from './paths.js';
 import { createPageCaches } from './questions/page-caches.js';
 import { questionRoutes } from './questions/question.routes.js';
@@ -42,6 +44,9 @@ import { searchRoutes } from './search/search.routes.js';
 import { sessionMiddleware } from './sessions/session.js';
 import { createSettingsService, type SettingsService } from './settings/settings.service.js';
 import { loadTemplates, type Templates } from './views/templates.js';
+import { voteRoutes } from './votes/vote.routes.js';
+import { createVoteService } from './votes/vote.service.js';
+import { voteModRoutes } from './votes/vote-mod.routes.js';
 
 export interface AppDeps {
   db: DB;
@@ -64,6 +69,8 @@ export interface Forum {
   sessions: RequestHandler;
   accounts: ModeratorAccounts;
   settings: SettingsService;
+  /** Opinion maps kept in memory (their recomputation timers stop with `maps.close()`). */
+  maps: OpinionMaps;
 }
 
 /** The Express app and its services, without listening: tests drive it directly. */
@@ -78,6 +85,7 @@ export function createApp(deps: AppDeps): Forum {
   const servedOverTls = config.publicUrl.startsWith('https://');
   const csrf = createCsrf(config.sessionSecret);
   const caches = createPageCaches(db, log);
+  const maps = createOpinionMaps({ db, log, settings });
   const renderThreadPage = createThreadPage({
     db,
     templates,
@@ -87,6 +95,7 @@ export function createApp(deps: AppDeps): Forum {
     csrf,
     cache: caches.threads,
     relayedSeq: log.relayedSeq,
+    mapUrl: (question) => (maps.peek(question.id)?.ready ? mapPath(question.slug) : null),
   });
 
   const app = express();
@@ -169,6 +178,8 @@ export function createApp(deps: AppDeps): Forum {
   app.use(answersExportRoutes({ db }));
   app.use(discussionRoutes({ db, renderThreadPage }));
   app.use(reportRoutes({ db, templates, limits, comments, reports: createReportService({ log, settings }) }));
+  app.use(voteRoutes({ db, votes: createVoteService({ log }), limits, csrf }));
+  app.use(opinionMapRoutes({ db, templates, maps, comments, settings }));
 
   // Sessions are for moderators only; readers' pages never set or read one.
   const accounts = createModeratorAccounts(db);
@@ -179,6 +190,7 @@ export function createApp(deps: AppDeps): Forum {
   const questions = createQuestionModeration({ log });
   app.use(moderationRoutes({ db, templates, settings, moderation, comments, bans, questions }));
   app.use(moveRoutes({ db, templates, moveComment: createCommentMover({ log }) }));
+  app.use(voteModRoutes({ db, templates }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));
@@ -191,5 +203,6 @@ export function createApp(deps: AppDeps): Forum {
     limits,
     sessions,
     accounts,
+    maps,
   };
 }

@@ -53,6 +53,10 @@ const environmentSchema = z.object({
   RATE_LIMIT_CAPTCHAS_PER_IP: integer(120, 1, 1_000_000),
   RATE_LIMIT_LIVE_EVENTS_PER_IP: integer(600, 1, 1_000_000),
   RATE_LIMIT_REPORTS_PER_IP: integer(20, 1, 1_000_000),
+  RATE_LIMIT_VOTES_PER_IP: integer(600, 1, 1_000_000),
+  RATE_LIMIT_VOTES_PER_VISITOR: integer(120, 1, 1_000_000),
+  MAP_MIN_VOTERS: integer(7, 3, 100_000),
+  MAP_MIN_COMMENTS: integer(3, 2, 100_000),
   LIVE_MAX_FOLLOWS: integer(20, 1, 1000),
   LIVE_EVENTS_PER_SECOND: integer(5, 1, 1000),
   LIVE_EVENT_BURST: integer(20, 1, 10000),
@@ -97,6 +101,8 @@ export interface RateLimitSettings {
   readonly captchasPerIp: number;
   readonly liveEventsPerIp: number;
   readonly reportsPerIp: number;
+  readonly votesPerIp: number;
+  readonly votesPerVisitor: number;
 }
 
 /** Limits on what one Socket.IO connection may ask. */
@@ -162,6 +168,8 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       floodSeconds: e.MODERATION_FLOOD_SECONDS,
       duplicateCheck: e.MODERATION_DUPLICATE_CHECK,
       reportThreshold: e.MODERATION_REPORT_THRESHOLD,
+      mapMinVoters: e.MAP_MIN_VOTERS,
+      mapMinComments: e.MAP_MIN_COMMENTS,
     }),
     redisUrl: e.REDIS_URL,
     rateLimits: Object.freeze({
@@ -170,6 +178,8 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       captchasPerIp: e.RATE_LIMIT_CAPTCHAS_PER_IP,
       liveEventsPerIp: e.RATE_LIMIT_LIVE_EVENTS_PER_IP,
       reportsPerIp: e.RATE_LIMIT_REPORTS_PER_IP,
+      votesPerIp: e.RATE_LIMIT_VOTES_PER_IP,
+      votesPerVisitor: e.RATE_LIMIT_VOTES_PER_VISITOR,
     }),
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     live: Object.freeze({

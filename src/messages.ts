@@ -98,5 +98,8 @@ export const messages = {
   searchPageInvalid: 'There is no such page of results',
   discussionNotFound: 'This post has no discussion. Its questions each have their own thread',
   moveTargetInvalid: 'Choose one of the post’s questions to move the comment to',
+  voteInvalid: 'Choose Agree, Disagree or Pass',
+  voteNeedsPageView: 'Open the question’s page first, then vote from it (your browser must accept cookies)',
+  voteFormExpired: 'The page you voted from had expired. Reload it and vote again',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

@@ -19,8 +19,18 @@ export interface CommentView {
   /** The comment a capped reply answered: a link within the page, or to its lasting address when it is on another. */
   inReplyTo: { href: string; author: string | null } | null;
   reportUrl: string;
+  /** Readers' votes on it (shown on public comments). */
+  votes: VoteTally;
   children: CommentView[];
 }
+
+export interface VoteTally {
+  agree: number;
+  disagree: number;
+  pass: number;
+}
+
+const NO_VOTES: VoteTally = Object.freeze({ agree: 0, disagree: 0, pass: 0 });
 
 export interface ViewContext {
   /** The depth cap the thread is drawn to (threadView nests no deeper). */
@@ -29,6 +39,8 @@ export interface ViewContext {
   ownIds?: ReadonlySet<number>;
   /** Comments from an earlier page, shown again above the replies that continue them. */
   earlierIds?: ReadonlySet<number>;
+  /** Vote counts by comment id (a comment absent has none). */
+  votes?: ReadonlyMap<number, VoteTally>;
   /** Authors by id, to name the person a capped reply answered. */
   authors?: ReadonlyMap<number, string>;
   now?: Date;
@@ -65,6 +77,7 @@ export function commentView(comment: Comment, context: ViewContext): CommentView
       ? answered(comment.inReplyToId as number, context.authors?.get(comment.inReplyToId as number) ?? null)
       : null,
     reportUrl: reportPath(comment.id),
+    votes: context.votes?.get(comment.id) ?? NO_VOTES,
     children: [],
   };
 }

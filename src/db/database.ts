@@ -11,6 +11,7 @@ import type { PostTable } from '../posts/post.table.js';
 import type { QuestionTable } from '../questions/question.table.js';
 import type { SessionTable } from '../sessions/session.table.js';
 import type { SettingTable } from '../settings/settings.table.js';
+import type { CommentVoteTable, CommentVoteTotalsTable } from '../votes/vote.table.js';
 
 /** Every table the application reads and writes, as Kysely sees them. */
 export interface Database {
@@ -30,6 +31,8 @@ export interface Database {
   forum_event_horizon: ForumEventHorizonTable;
   forum_event_cursors: ForumEventCursorTable;
   wordpress_imports: WordpressImportTable;
+  comment_votes: CommentVoteTable;
+  comment_vote_totals: CommentVoteTotalsTable;
 }
 
 export type DB = Kysely<Database>;

@@ -17,6 +17,8 @@ import type { CommentStatus } from '../comments/comment.table.js';
  * - `question.added` / `question.updated`: a question appeared, or its wording, passage
  *   or open/closed state changed.
  * - `settings.changed`: admins changed rules that shape pages (depth, per page, ...).
+ * - `comment.voted`: a reader's vote on a public comment was cast or changed (its counts
+ *   and the question's opinion map changed).
  */
 export type ForumEvent =
   | { type: 'comment.published'; questionId: number; commentId: number }
@@ -34,7 +36,8 @@ export type ForumEvent =
   | { type: 'comment.reported'; questionId: number; commentId: number; hidden: boolean }
   | { type: 'question.added'; questionId: number }
   | { type: 'question.updated'; questionId: number }
-  | { type: 'settings.changed'; keys: string[] };
+  | { type: 'settings.changed'; keys: string[] }
+  | { type: 'comment.voted'; questionId: number; commentId: number };
 
 export type ForumEventType = ForumEvent['type'];
 

@@ -22,6 +22,10 @@ const LIMITS = {
   reportsPerIp: { windowSeconds: 3600 },
   // Follows and other socket events, across every process a client might reconnect to.
   liveEventsPerIp: { windowSeconds: 60 },
+  // A reader may vote on a whole page in a few minutes; a script votes on thousands. An
+  // address is shared by a household or an office, so it gets more than one browser.
+  votesPerIp: { windowSeconds: 600 },
+  votesPerVisitor: { windowSeconds: 600 },
 } as const;
 
 export type LimitName = keyof typeof LIMITS;

@@ -23,6 +23,7 @@ import { countApproved, findQuestionBySlug, questionSlugs } from '../questions/q
 import { SESSION_COOKIE } from '../sessions/session.js';
 import type { SettingsSource } from '../settings/settings.service.js';
 import type { Templates } from '../views/templates.js';
+import { type VoteCounts, voteCountsFor } from '../votes/vote.repository.js';
 import { CATCH_UP_LIMIT, planCatchUp, REPLAYED_TYPES } from './catch-up.js';
 import { TokenBucket } from './rate-limit.js';
 import {
@@ -100,7 +101,13 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     );
   }
 
-  const toLive = (comment: Comment, slug: string, maxDepth: number, seq: number): LiveComment => ({
+  const toLive = (
+    comment: Comment,
+    slug: string,
+    maxDepth: number,
+    seq: number,
+    votes?: ReadonlyMap<number, VoteCounts>,
+  ): LiveComment => ({
     seq,
     id: comment.id,
     parent_id: comment.parentId,
@@ -108,7 +115,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     author: comment.author,
     created_at: comment.createdAt.toISOString(),
     slug,
-    html: templates.partial('comment', commentView(comment, { maxDepth })),
+    html: templates.partial('comment', commentView(comment, { maxDepth, votes })),
   });
 
   const presence = presenceBroadcaster(io);
@@ -193,7 +200,11 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
       let cursor = after;
       for (;;) {
         const missed = await comments.listSince(question, cursor, CATCH_UP_BATCH);
-        for (const comment of missed) socket.emit('comment:new', toLive(comment, question.slug, maxDepth, seq));
+        const votes = await voteCountsFor(
+          db,
+          missed.map((comment) => comment.id),
+        );
+        for (const comment of missed) socket.emit('comment:new', toLive(comment, question.slug, maxDepth, seq, votes));
         if (missed.length < CATCH_UP_BATCH) break;
         cursor = (missed.at(-1) as Comment).id;
       }
@@ -214,7 +225,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
         return;
       }
       const ids = [...new Set(events.map((event) => (event as { commentId: number }).commentId))];
-      const current = new Map((await comments.listByIds(ids)).map((comment) => [comment.id, comment]));
+      const [listed, votes] = await Promise.all([comments.listByIds(ids), voteCountsFor(db, ids)]);
+      const current = new Map(listed.map((comment) => [comment.id, comment]));
       const isPublic = (id: number) => current.get(id)?.status === 'approved';
       for (const step of planCatchUp(events, isPublic)) {
         const comment = current.get(step.commentId);
@@ -222,7 +234,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
           socket.emit('comment:remove', { id: step.commentId, slug: question.slug, seq: step.seq });
         } else {
           const event = step.kind === 'new' ? 'comment:new' : 'comment:update';
-          socket.emit(event, toLive(comment, question.slug, maxDepth, step.seq));
+          socket.emit(event, toLive(comment, question.slug, maxDepth, step.seq, votes));
         }
       }
     }
@@ -259,16 +271,19 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
   log.subscribe('live', async (events) => {
     const commentIds = new Set<number>();
     const questionIds = new Set<number>();
+    // A comment's counts go out once per batch, with its last vote's seq (they are read now).
+    const lastVote = new Map<number, number>();
     for (const event of events) {
       if (!('questionId' in event)) continue;
       questionIds.add(event.questionId);
-      if ((event.type === 'comment.published' || event.type === 'comment.edited') && hasFollowers(event.questionId)) {
-        commentIds.add(event.commentId);
-      }
+      if (!hasFollowers(event.questionId)) continue;
+      if (event.type === 'comment.published' || event.type === 'comment.edited') commentIds.add(event.commentId);
+      if (event.type === 'comment.voted') lastVote.set(event.commentId, event.seq);
     }
-    const [slugs, current] = await Promise.all([
+    const [slugs, current, votes] = await Promise.all([
       questionSlugs(db, [...questionIds]),
       comments.listByIds([...commentIds]),
+      voteCountsFor(db, [...commentIds, ...lastVote.keys()]),
     ]);
     const byId = new Map(current.map((comment) => [comment.id, comment]));
     const { maxThreadDepth } = await settings.current();
@@ -286,7 +301,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
           // Read now, not as it was: a comment removed since is left to its removal event.
           if (comment?.status === 'approved') {
             const name = event.type === 'comment.published' ? 'comment:new' : 'comment:update';
-            room.emit(name, toLive(comment, slug, maxThreadDepth, event.seq));
+            room.emit(name, toLive(comment, slug, maxThreadDepth, event.seq, votes));
           }
           if (event.type === 'comment.published') counts.add(event.questionId);
           break;
@@ -300,6 +315,12 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
         case 'comment.reported':
           queueChanged = true;
           break;
+        case 'comment.voted': {
+          if (lastVote.get(event.commentId) !== event.seq) break;
+          const counts = votes.get(event.commentId) ?? { agree: 0, disagree: 0, pass: 0 };
+          room.emit('comment:votes', { id: event.commentId, slug, seq: event.seq, ...counts });
+          break;
+        }
       }
     }
     for (const questionId of counts) {

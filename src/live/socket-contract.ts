@@ -41,6 +41,15 @@ export interface ServerEvents {
   'comment:new': (comment: LiveComment) => void;
   'comment:update': (comment: LiveComment) => void;
   'comment:remove': (removed: { id: number; slug: string; seq: number }) => void;
+  /** A comment's vote counts changed (as they stand when sent). */
+  'comment:votes': (votes: {
+    id: number;
+    slug: string;
+    agree: number;
+    disagree: number;
+    pass: number;
+    seq: number;
+  }) => void;
   /** Too much changed to replay (or it is no longer kept): fetch the thread afresh. */
   resync: (resync: { slug: string }) => void;
   presence: (presence: { slug: string; count: number }) => void;

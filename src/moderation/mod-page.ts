@@ -7,6 +7,7 @@ const SECTIONS = [
   { key: 'questions', label: 'Questions', url: '/mod/questions' },
   { key: 'bans', label: 'Bans', url: '/mod/bans' },
   { key: 'log', label: 'Log', url: '/mod/log' },
+  { key: 'votes', label: 'Votes', url: '/mod/votes' },
   { key: 'settings', label: 'Settings', url: '/mod/settings', adminOnly: true },
 ] as const;
 

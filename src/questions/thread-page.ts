@@ -16,6 +16,7 @@ import { findPostById } from '../posts/post.repository.js';
 import { renderPassage } from '../posts/post-view.js';
 import type { SettingsSource } from '../settings/settings.service.js';
 import type { Templates } from '../views/templates.js';
+import { voteCountsFor } from '../votes/vote.repository.js';
 import type { PageCache } from './page-cache.js';
 import { commentPath, type Question, questionPath } from './question.js';
 
@@ -29,6 +30,8 @@ export interface ThreadPageDeps {
   secret: string;
   /** The newest change this process has relayed from the event log. */
   relayedSeq: () => number;
+  /** The question's opinion map, when there are enough votes for one (never waits). */
+  mapUrl?: (question: Question) => string | null;
 }
 
 export interface ThreadSection {
@@ -88,7 +91,11 @@ export function createThreadPage(deps: ThreadPageDeps) {
       comments.listHighlights(question),
     ]);
     if (pageNumber > thread.pageCount) throw notFound(messages.pageNotFound);
-    const tree = threadView(thread.comments, { maxDepth, ownIds: thread.ownIds, earlierIds: thread.earlierIds });
+    const votes = await voteCountsFor(
+      db,
+      thread.comments.map((comment) => comment.id),
+    );
+    const tree = threadView(thread.comments, { maxDepth, ownIds: thread.ownIds, earlierIds: thread.earlierIds, votes });
     return {
       html: Buffer.from(tree.map((node) => templates.partial('comment', node)).join('\n')),
       comments: thread.comments,
@@ -141,6 +148,8 @@ export function createThreadPage(deps: ThreadPageDeps) {
     const errors = options.form?.errors ?? {};
     const captcha = issueToken(secret, question.id, { ttlMs: settings.captchaTtlMinutes * 60_000 });
     const path = questionPath(question.slug);
+    // One token for the comment form and the vote form: both are checked against the same cookie.
+    const csrfToken = csrf.token(req, res);
 
     const page = templates.page('question', {
       title: question.wording,
@@ -160,6 +169,8 @@ export function createThreadPage(deps: ThreadPageDeps) {
       closed: question.closed ? { message: messages.questionClosed, typed: options.form?.values.body ?? '' } : null,
       threadHtml: section.html.length > 0 ? THREAD_SLOT : '',
       pagination: paginationView(path, pageNumber, section.pageCount),
+      voteForm: { csrfToken },
+      mapUrl: deps.mapUrl?.(question) ?? null,
       form: {
         action: `${path}/comments`,
         values: { ...values, parent_id: replyTo ? String(replyTo.id) : (values.parent_id ?? '') },
@@ -176,7 +187,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
           label: settings.captchaEnabled ? describeChallenge(captcha.claims.challenge) : null,
           token: captcha.token,
         },
-        csrfToken: csrf.token(req, res),
+        csrfToken,
         bodyLimit: BODY_LIMIT.toLocaleString('en-GB'),
       },
     });

@@ -28,6 +28,10 @@ export interface ForumSettings {
   readonly duplicateCheck: boolean;
   /** Readers' reports that hide a comment until a moderator looks at it. */
   readonly reportThreshold: number;
+  /** The opinion map is drawn (and linked from the thread) from this many voters… */
+  readonly mapMinVoters: number;
+  /** …on at least this many comments with enough votes each. */
+  readonly mapMinComments: number;
 }
 
 /** A comma-separated list, as moderation words are given in the environment. */
