@@ -1,8 +1,8 @@
 import type { DB } from '../db/database.js';
 import type { Question } from '../questions/question.js';
+import { NO_VOTES, type VoteCounts, voteCountsFor } from '../votes/vote.repository.js';
 import { listPublishedAnswers } from './answers.repository.js';
 import { commentPlainText } from './plain-text.js';
-import { NO_VOTES, type VoteCounts, voteCountsFor } from './vote-counts.js';
 
 /** One published answer as analysts get it: no email, IP or other private field. */
 export interface ExportedAnswer extends VoteCounts {
@@ -15,7 +15,11 @@ export interface ExportedAnswer extends VoteCounts {
 }
 
 export async function exportAnswers(db: DB, question: Question): Promise<ExportedAnswer[]> {
-  const [rows, votes] = await Promise.all([listPublishedAnswers(db, question.id), voteCountsFor(db, question.id)]);
+  const rows = await listPublishedAnswers(db, question.id);
+  const votes = await voteCountsFor(
+    db,
+    rows.map((row) => row.id),
+  );
   return rows.map((row) => ({
     id: row.id,
     parentId: row.parent_id,

@@ -59,6 +59,22 @@ describe('answers as CSV', () => {
     expect(rows[1]?.parent_id).toBe(String(ids.first));
   });
 
+  it('carries each answer’s vote counts', async () => {
+    const voter = forum.browser();
+    await voter.get(`/questions/${SLUG}`).expect(200);
+    const page = await voter.get(`/questions/${SLUG}`).expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    await voter
+      .post(`/comments/${ids.tab}/vote`)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ vote: 'disagree', _csrf: csrf })
+      .expect(200);
+    const res = await forum.browser().get(`/questions/${SLUG}/answers.csv`).expect(200);
+    const rows = parse(res.text, { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.find((r) => Number(r.id) === ids.tab)).toMatchObject({ agree: '0', disagree: '1', pass: '0' });
+  });
+
   it('escapes cells a spreadsheet would run as formulas', async () => {
     const res = await forum.browser().get(`/questions/${SLUG}/answers.csv`).expect(200);
     const rows = parse(res.text, { bom: true, columns: true }) as Record<string, string>[];
