@@ -24,6 +24,9 @@ import { moderationRoutes } from './moderation/moderation.routes.js';
 import { createModerationService } from './moderation/moderation.service.js';
 import { reportRoutes } from './moderation/report.routes.js';
 import { createReportService } from './moderation/report.service.js';
+import { mailRoutes } from './mail/mail.routes.js';
+import { mailAdminRoutes } from './mail/mail-admin.routes.js';
+import { createMail, type Mail } from './mail/mail.service.js';
 import { loadModerator } from './moderators/guards.js';
 import { createModeratorAccounts, type ModeratorAccounts } from './moderators/moderator.service.js';
 import { signInRoutes } from './moderators/sign-in.routes.js';
@@ -58,6 +61,8 @@ export interface Forum {
   sessions: RequestHandler;
   accounts: ModeratorAccounts;
   settings: SettingsService;
+  /** Email: subscriptions, the log's mail consumer, and the sender (started by the server). */
+  mail: Mail;
 }
 
 /** The Express app and its services, without listening: tests drive it directly. */
@@ -72,6 +77,15 @@ export function createApp(deps: AppDeps): Forum {
   const servedOverTls = config.publicUrl.startsWith('https://');
   const csrf = createCsrf(config.sessionSecret, servedOverTls);
   const caches = createPageCaches(db, log);
+  const mail = createMail({
+    db,
+    log,
+    logger,
+    settings: config.mail,
+    publicUrl: config.publicUrl,
+    secret: config.sessionSecret,
+    dataDir: config.dataDir,
+  });
   const renderThreadPage = createThreadPage({
     db,
     templates,
@@ -138,6 +152,8 @@ export function createApp(deps: AppDeps): Forum {
   // Browsers ask for /favicon.ico on pages that name no icon (the feed, JSON).
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/favicon.svg'));
   app.use(cookieParser());
+  // Before the same-origin check, on purpose: see mail.routes.ts (RFC 8058 one-click).
+  app.use(mailRoutes({ templates, mail }));
   app.use(sameOrigin);
 
   app.use(healthRoutes(db));
@@ -155,7 +171,7 @@ export function createApp(deps: AppDeps): Forum {
       questions: caches.questions,
     }),
   );
-  app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
+  app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf, mail }));
   app.use(feedRoutes(db, templates, config.publicUrl));
   app.use(reportRoutes({ db, templates, reports: createReportService({ log, settings }) }));
 
@@ -167,6 +183,7 @@ export function createApp(deps: AppDeps): Forum {
   const moderation = createModerationService({ db, log });
   const questions = createQuestionModeration({ log });
   app.use(moderationRoutes({ db, templates, settings, moderation, comments, bans, questions }));
+  app.use(mailAdminRoutes({ templates, mail }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));
@@ -179,5 +196,6 @@ export function createApp(deps: AppDeps): Forum {
     limits,
     sessions,
     accounts,
+    mail,
   };
 }

@@ -28,6 +28,13 @@ export const messages = {
     `You are sending too many requests. Wait ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`} and try again; nothing you typed is lost`,
   commentFormExpired: 'This form had expired. Your answer is below, unchanged: send it again',
   crossSite: 'This request came from another website and was refused',
+  mailLinkInvalid: 'This email link is not valid. Use the "Manage email" link in the latest message from us',
+  mailConfirmLinkInvalid:
+    'This confirmation link is not valid or has expired. Tick the email box on the comment form again to get a new one',
+  mailLeftAll: 'Done: you will get no more email from this forum.',
+  mailLeftOne: 'Done: you will get no more email about that question.',
+  mailNotFound: 'There is no failed message with that number',
+  mailRetried: (id: number) => `Message ${id} will be sent again.`,
   afterNotWholeNumber: '`after` must be a whole number (the newest comment id you have)',
   pageNotFound: 'There is no such page of this thread',
   questionNotFound: 'There is no question at this address. It may have been moved',

@@ -66,6 +66,7 @@ export async function startForum(config: Config, logger: Logger, database?: Data
     accounts: forum.accounts,
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  forum.mail.start();
   const { port } = server.address() as AddressInfo;
 
   // PGlite runs no autovacuum: without this its planner has no statistics and the
@@ -100,6 +101,7 @@ export async function startForum(config: Config, logger: Logger, database?: Data
           resolve();
         }, SHUTDOWN_GRACE_MS).unref();
       });
+      await forum.mail.stop();
       await log.stop();
       await forum.limits.close();
       await queriesFinished(db, Date.now() + SHUTDOWN_GRACE_MS);

@@ -15,6 +15,9 @@ export interface Commenter {
   author: string;
   email: string;
   url: string;
+  /** The email checkboxes, ticked as they were last time (src/mail/). */
+  notifyReplies?: boolean;
+  notifyQuestion?: boolean;
 }
 
 export function visitorIdOf(req: Request): string | undefined {
@@ -40,7 +43,13 @@ export function commenterOf(req: Request): Commenter | undefined {
   if (typeof raw !== 'string') return undefined;
   try {
     const value = JSON.parse(raw) as Partial<Commenter>;
-    return { author: String(value.author ?? ''), email: String(value.email ?? ''), url: String(value.url ?? '') };
+    return {
+      author: String(value.author ?? ''),
+      email: String(value.email ?? ''),
+      url: String(value.url ?? ''),
+      notifyReplies: value.notifyReplies === true,
+      notifyQuestion: value.notifyQuestion === true,
+    };
   } catch {
     return undefined;
   }

@@ -8,6 +8,7 @@ const SECTIONS = [
   { key: 'bans', label: 'Bans', url: '/mod/bans' },
   { key: 'log', label: 'Log', url: '/mod/log' },
   { key: 'settings', label: 'Settings', url: '/mod/settings', adminOnly: true },
+  { key: 'mail', label: 'Mail', url: '/mod/mail', adminOnly: true },
 ] as const;
 
 export type ModSection = (typeof SECTIONS)[number]['key'];
