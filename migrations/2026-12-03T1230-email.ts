@@ -50,10 +50,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('html', 'text', (col) => col.notNull())
     .addColumn('headers', 'jsonb', (col) => col.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('status', 'text', (col) =>
-      col
-        .notNull()
-        .defaultTo('queued')
-        .check(sql`status in ('queued', 'sent', 'failed', 'cancelled')`),
+      col.notNull().defaultTo('queued').check(sql`status in ('queued', 'sent', 'failed', 'cancelled')`),
     )
     .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
     .addColumn('next_attempt_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))

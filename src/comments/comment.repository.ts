@@ -231,10 +231,7 @@ export function listLatestApproved(db: DB, limit: number, questionId?: number) {
     .select(['c.id', 'c.author', 'c.body_html', 'c.created_at', 'q.slug', 'q.wording'])
     .where('c.status', '=', 'approved');
   if (questionId !== undefined) query = query.where('c.question_id', '=', questionId);
-  return query
-    .orderBy('c.id', 'desc')
-    .limit(limit)
-    .execute();
+  return query.orderBy('c.id', 'desc').limit(limit).execute();
 }
 
 /** When the newest comment from this IP or email address was written: the flood rule. */

@@ -3,13 +3,13 @@ import type { ModerationLogTable } from '../audit/audit-log.table.js';
 import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
 import type { ForumEventCursorTable, ForumEventHorizonTable, ForumEventTable } from '../events/event.table.js';
-import type { BanAttemptTable, BanTable } from '../moderation/ban.table.js';
 import type {
   MailAddressTable,
   MailDigestItemTable,
   MailOutboxTable,
   MailSubscriptionTable,
 } from '../mail/mail.table.js';
+import type { BanAttemptTable, BanTable } from '../moderation/ban.table.js';
 import type { CommentReportTable } from '../moderation/report.table.js';
 import type { LoginAttemptTable, ModeratorTable } from '../moderators/moderator.table.js';
 import type { PostTable } from '../posts/post.table.js';

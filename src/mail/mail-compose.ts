@@ -24,7 +24,7 @@ export interface MailAnswer {
   url: string;
 }
 
-const escape = Handlebars.escapeExpression;
+const escapeHtml = Handlebars.escapeExpression;
 
 /** RFC 2369 and RFC 8058: a mail client's own "unsubscribe" button, one POST, no page. */
 export function leavingHeaders(links: MailLinks): Record<string, string> {
@@ -60,24 +60,25 @@ function decodeEntities(text: string): string {
 function footer(links: MailLinks, why: string) {
   return {
     text: `\n\n--\n${why}\nManage email: ${links.manageUrl}\n`,
-    html: `<hr><p style="color:#555;font-size:0.9em">${escape(why)}<br><a href="${escape(links.manageUrl)}">Manage email</a></p>`,
+    html: `<hr><p style="color:#555;font-size:0.9em">${escapeHtml(why)}<br><a href="${escapeHtml(links.manageUrl)}">Manage email</a></p>`,
   };
 }
 
 function page(title: string, inner: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body style="font-family:sans-serif;line-height:1.5;max-width:40em">${inner}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;line-height:1.5;max-width:40em">${inner}</body></html>`;
 }
 
 export function confirmationMail(input: { confirmUrl: string; siteName: string; links: MailLinks }): ComposedMail {
   const subject = `Confirm your email for ${input.siteName}`;
-  const why = 'You received this because someone entered this address on the comment form. If it was not you, ignore it: nothing more will be sent.';
+  const why =
+    'You received this because someone entered this address on the comment form. If it was not you, ignore it: nothing more will be sent.';
   const end = footer(input.links, why);
   return {
     subject,
     text: `Please confirm that you want email from ${input.siteName}.\n\nOpen this link and press the button to confirm:\n${input.confirmUrl}\n\nThe link works for seven days.${end.text}`,
     html: page(
       subject,
-      `<p>Please confirm that you want email from ${escape(input.siteName)}.</p><p><a href="${escape(input.confirmUrl)}">Confirm my email address</a></p><p>The link works for seven days.</p>${end.html}`,
+      `<p>Please confirm that you want email from ${escapeHtml(input.siteName)}.</p><p><a href="${escapeHtml(input.confirmUrl)}">Confirm my email address</a></p><p>The link works for seven days.</p>${end.html}`,
     ),
     headers: leavingHeaders(input.links),
   };
@@ -97,7 +98,7 @@ export function replyMail(input: {
     text: `${reply.author} replied to your comment on “${input.question}”:\n\n${plainText(reply.bodyHtml)}\n\nRead it and reply: ${reply.url}\nYour comment: ${input.inReplyTo.url}${end.text}`,
     html: page(
       subject,
-      `<p><strong>${escape(reply.author)}</strong> replied to <a href="${escape(input.inReplyTo.url)}">your comment</a> on “${escape(input.question)}”:</p><blockquote>${reply.bodyHtml}</blockquote><p><a href="${escape(reply.url)}">Read it and reply</a></p>${end.html}`,
+      `<p><strong>${escapeHtml(reply.author)}</strong> replied to <a href="${escapeHtml(input.inReplyTo.url)}">your comment</a> on “${escapeHtml(input.question)}”:</p><blockquote>${reply.bodyHtml}</blockquote><p><a href="${escapeHtml(reply.url)}">Read it and reply</a></p>${end.html}`,
     ),
     headers: leavingHeaders(links),
   };
@@ -123,17 +124,21 @@ export function digestMail(input: {
   const html = input.questions
     .map(
       (q) =>
-        `<h2><a href="${escape(q.url)}">${escape(q.wording)}</a></h2>${q.answers
+        `<h2><a href="${escapeHtml(q.url)}">${escapeHtml(q.wording)}</a></h2>${q.answers
           .map(
             (a) =>
-              `<p><strong>${escape(a.author)}</strong> wrote:</p><blockquote>${a.bodyHtml}</blockquote><p><a href="${escape(a.url)}">Read it and reply</a></p>`,
+              `<p><strong>${escapeHtml(a.author)}</strong> wrote:</p><blockquote>${a.bodyHtml}</blockquote><p><a href="${escapeHtml(a.url)}">Read it and reply</a></p>`,
           )
           .join('')}`,
     )
     .join('');
-  return { subject, text: `${text}${end.text}`, html: page(subject, `${html}${end.html}`), headers: leavingHeaders(input.links) };
+  return {
+    subject,
+    text: `${text}${end.text}`,
+    html: page(subject, `${html}${end.html}`),
+    headers: leavingHeaders(input.links),
+  };
 }
-
 
 function truncate(text: string, length: number): string {
   const chars = [...text];

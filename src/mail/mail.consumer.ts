@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { LoggedEvent } from '../events/forum-event.js';
-import { replyMail } from './mail-compose.js';
 import { addDigestItems, commentEmail, enqueue, publishedComment, wantsReplies } from './mail.repository.js';
+import { replyMail } from './mail-compose.js';
 
 export interface MailLinkMaker {
   /** An absolute URL on the forum. */

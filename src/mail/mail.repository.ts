@@ -1,12 +1,16 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database.js';
-import type { ComposedMail } from './mail-compose.js';
 import type { OutboxKind, OutboxRow, SubscriptionKind } from './mail.table.js';
+import type { ComposedMail } from './mail-compose.js';
 
 /** Every mail query. `db` may be a transaction (the event consumer's `tx`). */
 
 export async function addSubscriptions(db: DB, email: string, questionId: number, kinds: SubscriptionKind[]) {
-  await db.insertInto('mail_addresses').values({ email }).onConflict((oc) => oc.column('email').doNothing()).execute();
+  await db
+    .insertInto('mail_addresses')
+    .values({ email })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .execute();
   await db
     .insertInto('mail_subscriptions')
     .values(kinds.map((kind) => ({ email, question_id: questionId, kind })))
@@ -127,7 +131,11 @@ export async function addDigestItems(db: DB, questionId: number, commentId: numb
     .columns(['email', 'question_id', 'comment_id'])
     .expression(
       confirmedSubscriber(db, questionId, 'question')
-        .select(['s.email', sql<number>`${questionId}::int`.as('question_id'), sql<number>`${commentId}::int`.as('comment_id')])
+        .select([
+          's.email',
+          sql<number>`${questionId}::int`.as('question_id'),
+          sql<number>`${commentId}::int`.as('comment_id'),
+        ])
         .where('s.email', 'not in', except),
     )
     .onConflict((oc) => oc.columns(['email', 'comment_id']).doNothing())
@@ -147,7 +155,9 @@ export async function dueDigests(db: DB, minutes: number, limit: number): Promis
         eb('a.digest_sent_at', '<=', sql<Date>`now() - make_interval(mins => ${minutes})`),
       ]),
     )
-    .where((eb) => eb.exists(eb.selectFrom('mail_digest_items as i').select('i.email').whereRef('i.email', '=', 'a.email')))
+    .where((eb) =>
+      eb.exists(eb.selectFrom('mail_digest_items as i').select('i.email').whereRef('i.email', '=', 'a.email')),
+    )
     .limit(limit)
     .execute();
   return rows.map((row) => row.email);

@@ -83,13 +83,17 @@ export function mailRoutes(deps: { templates: Templates; mail: Mail }): Router {
   router.post('/mail/unsubscribe', formBody, async (req, res) => {
     const email = manageAddress(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const questionId = typeof body.question_id === 'string' && isId(body.question_id) ? Number(body.question_id) : undefined;
+    const questionId =
+      typeof body.question_id === 'string' && isId(body.question_id) ? Number(body.question_id) : undefined;
     await mail.unsubscribe(email, questionId);
     if (body['List-Unsubscribe'] === 'One-Click') {
       res.status(200).type('text').send(messages.mailLeftAll);
       return;
     }
-    res.redirect(303, `/mail/unsubscribe?token=${encodeURIComponent(String(tokenOf(req)))}&done=${questionId ? 'one' : 'all'}`);
+    res.redirect(
+      303,
+      `/mail/unsubscribe?token=${encodeURIComponent(String(tokenOf(req)))}&done=${questionId ? 'one' : 'all'}`,
+    );
   });
 
   return router;

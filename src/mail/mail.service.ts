@@ -4,12 +4,12 @@ import type { Logger } from 'pino';
 import type { MailSettings } from '../config.js';
 import type { DB } from '../db/database.js';
 import type { EventLog } from '../events/event-log.js';
-import { confirmationMail, digestMail, type MailAnswer } from './mail-compose.js';
-import { readMailToken, signMailToken } from './mail-token.js';
 import { mailConsumer } from './mail.consumer.js';
 import * as repo from './mail.repository.js';
 import type { SubscriptionKind } from './mail.table.js';
 import { createMailTransport, isBounce, isPermanent, type MailTransport } from './mail.transport.js';
+import { confirmationMail, digestMail, type MailAnswer } from './mail-compose.js';
+import { readMailToken, signMailToken } from './mail-token.js';
 
 export interface MailDeps {
   db: DB;
@@ -40,15 +40,16 @@ export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 export function createMail(deps: MailDeps) {
   const { db, logger, settings, publicUrl, secret } = deps;
   const absolute = (p: string) => `${publicUrl}${p}`;
-  const manageUrl = (email: string) =>
-    absolute(`/mail/unsubscribe?token=${signMailToken(secret, 'manage', email)}`);
+  const manageUrl = (email: string) => absolute(`/mail/unsubscribe?token=${signMailToken(secret, 'manage', email)}`);
   const links = { absolute, manageUrl };
   deps.log.subscribeDurable('mail', mailConsumer(links));
 
-  const transport = deps.transport ?? createMailTransport({
-    smtpUrl: settings.smtpUrl,
-    outboxDir: path.join(deps.dataDir, 'outbox'),
-  });
+  const transport =
+    deps.transport ??
+    createMailTransport({
+      smtpUrl: settings.smtpUrl,
+      outboxDir: path.join(deps.dataDir, 'outbox'),
+    });
   const host = new URL(publicUrl).hostname;
 
   /** The form asked for mail: subscribe, and ask for a confirmation unless there is one. */
