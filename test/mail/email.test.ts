@@ -355,3 +355,39 @@ describe('without SMTP_URL', () => {
     }
   });
 });
+
+describe('when the mail server is away', () => {
+  it('retries with backoff, then keeps the message as failed with its error', async () => {
+    // A port nothing listens on: connection refused, a transient failure.
+    const away = await startTestSmtp();
+    const url = away.url;
+    await away.close();
+    const down = await startTestForum({
+      SMTP_URL: url,
+      MAIL_POLL_MS: '3600000',
+      MAIL_RETRY_BASE_SECONDS: '1',
+      MAIL_MAX_ATTEMPTS: '2',
+    });
+    try {
+      await answer(down.browser(), slug, { email: 'pia@example.org', author: 'Pia', body: 'x', notify_replies: '1' });
+      await settled(down);
+      const first = await down.db.selectFrom('mail_outbox').selectAll().executeTakeFirstOrThrow();
+      expect(first).toMatchObject({ status: 'queued', attempts: 1 });
+      expect(first.last_error).toMatch(/ECONNREFUSED|connect/i);
+      expect(new Date(first.next_attempt_at).getTime()).toBeGreaterThan(Date.now() - 100);
+      // Not due yet: a round now does not try again.
+      await down.mail.tick();
+      expect((await down.db.selectFrom('mail_outbox').select('attempts').executeTakeFirstOrThrow()).attempts).toBe(1);
+      await down.db
+        .updateTable('mail_outbox')
+        .set({ next_attempt_at: new Date(Date.now() - 1000) })
+        .execute();
+      await down.mail.tick();
+      const last = await down.db.selectFrom('mail_outbox').selectAll().executeTakeFirstOrThrow();
+      expect(last).toMatchObject({ status: 'failed', attempts: 2 });
+    } finally {
+      await down.mail.stop();
+      await down.close();
+    }
+  });
+});
