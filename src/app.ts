@@ -24,6 +24,9 @@ import { errorHandler } from './http/error-handler.js';
 import { sameOrigin } from './http/same-origin.js';
 import { issueVisitorCookie } from './http/visitor.js';
 import { createRateLimits, type RateLimits } from './limits/rate-limits.js';
+import { mailRoutes } from './mail/mail.routes.js';
+import { createMail, type Mail } from './mail/mail.service.js';
+import { mailAdminRoutes } from './mail/mail-admin.routes.js';
 import { createBanService } from './moderation/ban.service.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { createModerationService } from './moderation/moderation.service.js';
@@ -71,6 +74,8 @@ export interface Forum {
   settings: SettingsService;
   /** Opinion maps kept in memory (their recomputation timers stop with `maps.close()`). */
   maps: OpinionMaps;
+  /** Email: subscriptions, the log's mail consumer, and the sender (started by the server). */
+  mail: Mail;
 }
 
 /** The Express app and its services, without listening: tests drive it directly. */
@@ -86,6 +91,15 @@ export function createApp(deps: AppDeps): Forum {
   const csrf = createCsrf(config.sessionSecret);
   const caches = createPageCaches(db, log);
   const maps = createOpinionMaps({ db, log, settings });
+  const mail = createMail({
+    db,
+    log,
+    logger,
+    settings: config.mail,
+    publicUrl: config.publicUrl,
+    secret: config.sessionSecret,
+    dataDir: config.dataDir,
+  });
   const renderThreadPage = createThreadPage({
     db,
     templates,
@@ -154,6 +168,8 @@ export function createApp(deps: AppDeps): Forum {
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/favicon.svg'));
   // The secret signs the visitor cookie (see http/visitor.ts).
   app.use(cookieParser(config.sessionSecret));
+  // Before the same-origin check, on purpose: see mail.routes.ts (RFC 8058 one-click).
+  app.use(mailRoutes({ templates, mail }));
   app.use(sameOrigin(config.publicOrigin));
   app.use(issueVisitorCookie);
 
@@ -172,8 +188,8 @@ export function createApp(deps: AppDeps): Forum {
       questions: caches.questions,
     }),
   );
-  app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
-  app.use(feedRoutes(comments, templates, config.publicUrl));
+  app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf, mail }));
+  app.use(feedRoutes(db, comments, templates, config.publicUrl));
   app.use(searchRoutes({ db, templates }));
   app.use(answersExportRoutes({ db }));
   app.use(discussionRoutes({ db, renderThreadPage }));
@@ -191,6 +207,7 @@ export function createApp(deps: AppDeps): Forum {
   app.use(moderationRoutes({ db, templates, settings, moderation, comments, bans, questions }));
   app.use(moveRoutes({ db, templates, moveComment: createCommentMover({ log }) }));
   app.use(voteModRoutes({ db, templates }));
+  app.use(mailAdminRoutes({ templates, mail }));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(templates, logger));
@@ -204,5 +221,6 @@ export function createApp(deps: AppDeps): Forum {
     sessions,
     accounts,
     maps,
+    mail,
   };
 }

@@ -62,6 +62,13 @@ const environmentSchema = z.object({
   LIVE_EVENT_BURST: integer(20, 1, 10000),
   EVENT_RETENTION_DAYS: integer(7, 1, 3650),
   BENCH_DISABLE_CAPTCHA: flag('false'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  MAIL_DIGEST_MINUTES: integer(60, 1, 7 * 24 * 60),
+  MAIL_PER_MINUTE: integer(60, 1, 100_000),
+  MAIL_MAX_ATTEMPTS: integer(8, 1, 100),
+  MAIL_RETRY_BASE_SECONDS: integer(60, 1, 3600),
+  MAIL_POLL_MS: integer(5_000, 20, 3_600_000),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -92,6 +99,25 @@ export interface Config {
   /** Absent: rate limits are kept in PostgreSQL (or in memory, embedded). */
   readonly redisUrl: string | undefined;
   readonly rateLimits: RateLimitSettings;
+  readonly mail: MailSettings;
+}
+
+/** Email (docs/EMAIL.md). */
+export interface MailSettings {
+  /** Absent: every message is written as an .eml file under DATA_DIR/outbox/. */
+  readonly smtpUrl: string | undefined;
+  /** Absent: "Open Questions <no-reply@host of PUBLIC_URL>". */
+  readonly from: string | undefined;
+  /** A question's follower gets at most one digest this often. */
+  readonly digestMinutes: number;
+  /** Messages sent per minute, across every process. */
+  readonly perMinute: number;
+  /** Tries before a message is kept as failed (for an admin to retry on /mod/mail). */
+  readonly maxAttempts: number;
+  /** The first retry's wait; each next one waits twice as long, at most an hour. */
+  readonly retryBaseSeconds: number;
+  /** How often the sender looks for due messages. */
+  readonly pollMs: number;
 }
 
 /** How many of each per window (the windows are in src/limits/rate-limits.ts). */
@@ -182,6 +208,15 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       votesPerVisitor: e.RATE_LIMIT_VOTES_PER_VISITOR,
     }),
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
+    mail: Object.freeze({
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      digestMinutes: e.MAIL_DIGEST_MINUTES,
+      perMinute: e.MAIL_PER_MINUTE,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      retryBaseSeconds: e.MAIL_RETRY_BASE_SECONDS,
+      pollMs: e.MAIL_POLL_MS,
+    }),
     live: Object.freeze({
       maxFollows: e.LIVE_MAX_FOLLOWS,
       eventsPerSecond: e.LIVE_EVENTS_PER_SECOND,

@@ -33,6 +33,13 @@ export const messages = {
   formCookieMissing:
     'Your browser did not send back this site’s cookie, so the form could not be checked. Allow cookies for this site, then send it again; your answer is below, unchanged',
   crossSite: 'This request came from another website and was refused',
+  mailLinkInvalid: 'This email link is not valid. Use the "Manage email" link in the latest message from us',
+  mailConfirmLinkInvalid:
+    'This confirmation link is not valid or has expired. Tick the email box on the comment form again to get a new one',
+  mailLeftAll: 'Done: you will get no more email from this forum.',
+  mailLeftOne: 'Done: you will get no more email about that question.',
+  mailNotFound: 'There is no failed message with that number',
+  mailRetried: (id: number) => `Message ${id} will be sent again.`,
   afterNotWholeNumber: '`after` must be a whole number (the newest comment id you have)',
   pageNotFound: 'There is no such page of this thread',
   questionNotFound: 'There is no question at this address. It may have been moved',

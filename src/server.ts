@@ -78,6 +78,7 @@ export async function startForum(config: Config, logger: Logger, database?: Data
   // Set here rather than in attachLive, which knows nothing of origins: the same rule as HTTP's.
   io.engine.opts.allowRequest = sameOriginSockets(config.publicOrigin);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  forum.mail.start();
   const { port } = server.address() as AddressInfo;
 
   // PGlite runs no autovacuum: without this its planner has no statistics and the
@@ -112,6 +113,7 @@ export async function startForum(config: Config, logger: Logger, database?: Data
           resolve();
         }, SHUTDOWN_GRACE_MS).unref();
       });
+      await forum.mail.stop();
       await log.stop();
       await forum.limits.close();
       await queriesFinished(db, Date.now() + SHUTDOWN_GRACE_MS);

@@ -18,8 +18,20 @@ export const FORM_FIELDS = [
   'captcha_answer',
   'captcha_token',
   'homepage',
+  'notify_replies',
+  'notify_question',
 ] as const;
 export type FormValues = Record<(typeof FORM_FIELDS)[number], string>;
+
+/** The email a commenter asked for with the form's two checkboxes (src/mail/). */
+export interface NotifyChoice {
+  replies: boolean;
+  question: boolean;
+}
+
+/** A ticked checkbox sends its value ("1", or "on" without one); JSON may say true. */
+const ticked = (value: string) => value !== '' && value !== '0' && value !== 'false';
+const CHECKBOXES = new Set<string>(['notify_replies', 'notify_question']);
 
 // C0 and C1 control characters other than tab and line breaks: never part of prose.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
@@ -88,7 +100,7 @@ function isWebAddress(value: string): boolean {
 }
 
 export type ParsedForm =
-  | { ok: true; draft: CommentDraft; values: FormValues }
+  | { ok: true; draft: CommentDraft; values: FormValues; notify: NotifyChoice }
   | { ok: false; values: FormValues; errors: Record<string, string> };
 
 /** Reads the posted form (or JSON); every typed value comes back for re-display either way. */
@@ -102,6 +114,10 @@ export function parseCommentForm(input: Record<string, unknown>): ParsedForm | '
     }
     if (value === null) {
       values[field] = '';
+      continue;
+    }
+    if (typeof value === 'boolean' && CHECKBOXES.has(field)) {
+      values[field] = value ? '1' : '';
       continue;
     }
     if (typeof value !== 'string') return 'malformed';
@@ -120,6 +136,7 @@ export function parseCommentForm(input: Record<string, unknown>): ParsedForm | '
   return {
     ok: true,
     values,
+    notify: { replies: ticked(values.notify_replies), question: ticked(values.notify_question) },
     draft: {
       author: data.author,
       email: data.email,

@@ -223,15 +223,15 @@ export async function insertComment(
 }
 
 /** The newest approved comments across the forum, with their question: the RSS feed. */
-export function listLatestApproved(db: DB, limit: number) {
-  return db
+/** The newest public answers, forum-wide or on one question (the feeds). */
+export function listLatestApproved(db: DB, limit: number, questionId?: number) {
+  let query = db
     .selectFrom('comments as c')
     .innerJoin('questions as q', 'q.id', 'c.question_id')
     .select(['c.id', 'c.author', 'c.body_html', 'c.created_at', 'q.slug', 'q.wording'])
-    .where('c.status', '=', 'approved')
-    .orderBy('c.id', 'desc')
-    .limit(limit)
-    .execute();
+    .where('c.status', '=', 'approved');
+  if (questionId !== undefined) query = query.where('c.question_id', '=', questionId);
+  return query.orderBy('c.id', 'desc').limit(limit).execute();
 }
 
 /** When the newest comment from this IP or email address was written: the flood rule. */

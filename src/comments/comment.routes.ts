@@ -27,13 +27,15 @@ export interface CommentRoutesDeps {
   renderThreadPage: RenderThreadPage;
   limits: RateLimits;
   csrf: Csrf;
+  /** The form's email checkboxes ask for mail here (src/mail/). */
+  mail: { request(email: string, questionId: number, kinds: ('replies' | 'question')[]): Promise<void> };
 }
 
 /** The most comments one catch-up request returns; the client asks again from the last id. */
 const CATCH_UP_LIMIT = 500;
 
 export function commentRoutes(deps: CommentRoutesDeps): Router {
-  const { db, templates, settings, comments, renderThreadPage, limits, csrf } = deps;
+  const { db, templates, settings, comments, renderThreadPage, limits, csrf, mail } = deps;
   const router = Router();
 
   router.post('/questions/:slug/comments', formBody, jsonBody, async (req, res) => {
@@ -56,7 +58,21 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
         userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
         visitorId,
       });
-      rememberCommenter(req, res, { author: form.draft.author, email: form.draft.email, url: form.draft.url ?? '' });
+      rememberCommenter(req, res, {
+        author: form.draft.author,
+        email: form.draft.email,
+        url: form.draft.url ?? '',
+        notifyReplies: form.notify.replies,
+        notifyQuestion: form.notify.question,
+      });
+      const kinds = [
+        ...(form.notify.replies ? (['replies'] as const) : []),
+        ...(form.notify.question ? (['question'] as const) : []),
+      ];
+      // The comment is stored: a failure to subscribe is logged, never a lost answer.
+      await mail.request(form.draft.email, question.id, kinds).catch((error: unknown) => {
+        req.log.warn({ err: error }, 'could not record an email subscription');
+      });
       // Straight to the comment, on the page of the thread it is on (held ones too: their
       // author sees them there, awaiting moderation). It is stored already: should finding
       // its page fail now, its lasting address leads there later, and the post is not lost.

@@ -317,9 +317,9 @@ export function createCommentService(deps: CommentServiceDeps) {
     return (await listApprovedAfter(db, question.id, afterId, limit)).map(toComment);
   }
 
-  /** The newest published answers anywhere, with the question each answers (the site feed). */
-  async function latestAnswers(limit: number) {
-    return (await listLatestApproved(db, limit)).map((row) => ({
+  /** The newest published answers, anywhere or on one question, with the question each answers (the feeds). */
+  async function latestAnswers(limit: number, questionId?: number) {
+    return (await listLatestApproved(db, limit, questionId)).map((row) => ({
       id: row.id,
       author: row.author,
       html: row.body_html,

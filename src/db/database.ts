@@ -4,6 +4,12 @@ import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
 import type { ForumEventCursorTable, ForumEventHorizonTable, ForumEventTable } from '../events/event.table.js';
 import type { WordpressImportTable } from '../imports/wordpress-import.table.js';
+import type {
+  MailAddressTable,
+  MailDigestItemTable,
+  MailOutboxTable,
+  MailSubscriptionTable,
+} from '../mail/mail.table.js';
 import type { BanAttemptTable, BanTable } from '../moderation/ban.table.js';
 import type { CommentReportTable } from '../moderation/report.table.js';
 import type { LoginAttemptTable, ModeratorTable } from '../moderators/moderator.table.js';
@@ -33,6 +39,10 @@ export interface Database {
   wordpress_imports: WordpressImportTable;
   comment_votes: CommentVoteTable;
   comment_vote_totals: CommentVoteTotalsTable;
+  mail_addresses: MailAddressTable;
+  mail_subscriptions: MailSubscriptionTable;
+  mail_digest_items: MailDigestItemTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export type DB = Kysely<Database>;

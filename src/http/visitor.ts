@@ -20,6 +20,9 @@ export interface Commenter {
   author: string;
   email: string;
   url: string;
+  /** The email checkboxes, ticked as they were last time (src/mail/). */
+  notifyReplies?: boolean;
+  notifyQuestion?: boolean;
 }
 
 /** The id this browser sent back: one the forum issued on an earlier response. */
@@ -69,7 +72,13 @@ export function commenterOf(req: Request): Commenter | undefined {
   if (typeof raw !== 'string') return undefined;
   try {
     const value = JSON.parse(raw) as Partial<Commenter>;
-    return { author: String(value.author ?? ''), email: String(value.email ?? ''), url: String(value.url ?? '') };
+    return {
+      author: String(value.author ?? ''),
+      email: String(value.email ?? ''),
+      url: String(value.url ?? ''),
+      notifyReplies: value.notifyReplies === true,
+      notifyQuestion: value.notifyQuestion === true,
+    };
   } catch {
     return undefined;
   }

@@ -9,6 +9,7 @@ const SECTIONS = [
   { key: 'log', label: 'Log', url: '/mod/log' },
   { key: 'votes', label: 'Votes', url: '/mod/votes' },
   { key: 'settings', label: 'Settings', url: '/mod/settings', adminOnly: true },
+  { key: 'mail', label: 'Mail', url: '/mod/mail', adminOnly: true },
 ] as const;
 
 export type ModSection = (typeof SECTIONS)[number]['key'];

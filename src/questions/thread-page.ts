@@ -144,6 +144,8 @@ export function createThreadPage(deps: ThreadPageDeps) {
       author: remembered?.author ?? '',
       email: remembered?.email ?? '',
       url: remembered?.url ?? '',
+      notify_replies: remembered?.notifyReplies ? '1' : '',
+      notify_question: remembered?.notifyQuestion ? '1' : '',
     };
     const errors = options.form?.errors ?? {};
     const captcha = issueToken(secret, question.id, { ttlMs: settings.captchaTtlMinutes * 60_000 });
@@ -165,6 +167,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
       },
       post: section.post,
       answerCount: section.answerCount,
+      feed: { url: `${path}/feed.xml`, title: `Answers to “${question.wording}”` },
       highlights: section.highlights,
       closed: question.closed ? { message: messages.questionClosed, typed: options.form?.values.body ?? '' } : null,
       threadHtml: section.html.length > 0 ? THREAD_SLOT : '',

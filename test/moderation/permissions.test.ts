@@ -16,7 +16,13 @@ beforeAll(async () => {
 afterAll(() => forum.close());
 
 /** Routes only admins may use. Every other /mod route is for any moderator. */
-const ADMIN_ONLY = new Set(['GET /mod/settings', 'POST /mod/settings', 'POST /mod/bans/:id/lift']);
+const ADMIN_ONLY = new Set([
+  'GET /mod/settings',
+  'POST /mod/settings',
+  'POST /mod/bans/:id/lift',
+  'GET /mod/mail',
+  'POST /mod/mail/:id/retry',
+]);
 
 interface Layer {
   route?: { path: string | RegExp; methods: Record<string, boolean> };

@@ -66,6 +66,9 @@ export interface AnswerFields {
   captcha_token: string;
   _csrf: string;
   homepage: string;
+  /** The email checkboxes (src/mail/): "1" when ticked. */
+  notify_replies: string;
+  notify_question: string;
 }
 
 export const ana = { author: 'Ana Lopes', email: 'ana@example.org', body: 'The code is about sovereignty.' };
