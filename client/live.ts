@@ -86,6 +86,11 @@ function followThread(section: HTMLElement): void {
       existing.remove();
     }
   });
+  socket.on('question:summary', (summary) => {
+    if (summary.slug !== slug) return;
+    showSummary(summary.html, summary.updated_at);
+    if (announcer) announcer.textContent = 'The summary of this question was updated';
+  });
   socket.on('presence', ({ slug: about, count }) => {
     if (about !== slug || !presence) return;
     presence.hidden = false;
@@ -170,6 +175,20 @@ function followThread(section: HTMLElement): void {
     document.body.append(button);
     return button;
   }
+}
+
+const longDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+
+/** The summary section (views/pages/question.hbs), revised in place; shown if it was not yet. */
+function showSummary(html: string, updatedAt: string): void {
+  const section = document.querySelector<HTMLElement>('[data-summary]');
+  const content = section?.querySelector<HTMLElement>('[data-summary-content]');
+  const updated = section?.querySelector<HTMLTimeElement>('[data-summary-updated]');
+  if (!section || !content || !updated) return;
+  content.innerHTML = html;
+  updated.dateTime = updatedAt;
+  updated.textContent = longDate.format(new Date(updatedAt));
+  section.hidden = html === '';
 }
 
 /**

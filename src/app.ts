@@ -9,6 +9,7 @@ import { pinoHttp } from 'pino-http';
 import { commentRoutes } from './comments/comment.routes.js';
 import { type CommentService, createCommentService } from './comments/comment.service.js';
 import { feedRoutes } from './comments/feed.routes.js';
+import { conclusionRoutes } from './conclusions/conclusion.routes.js';
 import type { Config } from './config.js';
 import type { DB } from './db/database.js';
 import type { EventLog } from './events/event-log.js';
@@ -157,6 +158,7 @@ export function createApp(deps: AppDeps): Forum {
   );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
   app.use(feedRoutes(db, templates, config.publicUrl));
+  app.use(conclusionRoutes({ db, templates, comments }));
   app.use(reportRoutes({ db, templates, reports: createReportService({ log, settings }) }));
 
   // Sessions are for moderators only; readers' pages never set or read one.

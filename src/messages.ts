@@ -70,6 +70,10 @@ export const messages = {
   wordingTooLong: (limit: number) => `The question must be ${limit} characters or fewer`,
   passageTooLong: (limit: number) => `The passage must be ${limit.toLocaleString('en-GB')} characters or fewer`,
   postRequired: 'Choose the post the question belongs to',
+  statusInvalid: 'Choose open, in review or concluded',
+  summaryTooLong: (limit: number) => `The summary must be ${limit.toLocaleString('en-GB')} characters or fewer`,
+  removalReasonTooLong: 'The public reason must be 200 characters or fewer',
+  restoreErased: 'This comment was deleted: its words are gone, so it cannot be restored',
   highlightNotApproved: 'Only approved comments can be highlighted',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

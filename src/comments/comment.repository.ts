@@ -227,7 +227,7 @@ export function listLatestApproved(db: DB, limit: number) {
   return db
     .selectFrom('comments as c')
     .innerJoin('questions as q', 'q.id', 'c.question_id')
-    .select(['c.id', 'c.author', 'c.body_html', 'c.created_at', 'q.slug', 'q.wording'])
+    .select(['c.id', 'c.author', 'c.body_html', 'c.created_at', 'q.slug', 'q.wording', 'q.status'])
     .where('c.status', '=', 'approved')
     .orderBy('c.id', 'desc')
     .limit(limit)

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { STATUS_LABELS } from '../conclusions/question-status.js';
 import type { DB } from '../db/database.js';
 import { commentPath } from '../questions/question.js';
 import type { Templates } from '../views/templates.js';
@@ -18,6 +19,8 @@ export function feedRoutes(db: DB, templates: Templates, publicUrl: string): Rou
       guid: `${publicUrl}${commentAddress(row.id)}`,
       date: new Date(row.created_at).toUTCString(),
       html: row.body_html,
+      // The question's status, so a feed reader can follow what became of it.
+      category: STATUS_LABELS[row.status],
     }));
     res
       .type('application/rss+xml; charset=utf-8')

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ModerationLogTable } from '../audit/audit-log.table.js';
 import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
+import type { SummaryRevisionTable } from '../conclusions/summary.table.js';
 import type { ForumEventCursorTable, ForumEventHorizonTable, ForumEventTable } from '../events/event.table.js';
 import type { BanAttemptTable, BanTable } from '../moderation/ban.table.js';
 import type { CommentReportTable } from '../moderation/report.table.js';
@@ -28,6 +29,7 @@ export interface Database {
   forum_events: ForumEventTable;
   forum_event_horizon: ForumEventHorizonTable;
   forum_event_cursors: ForumEventCursorTable;
+  summary_revisions: SummaryRevisionTable;
 }
 
 export type DB = Kysely<Database>;

@@ -19,7 +19,12 @@ import { isDatabaseUnavailable } from '../http/error-handler.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { ModeratorAccounts } from '../moderators/moderator.service.js';
 import { type Question, toQuestion } from '../questions/question.js';
-import { countApproved, findQuestionBySlug, questionSlugs } from '../questions/question.repository.js';
+import {
+  countApproved,
+  findQuestionById,
+  findQuestionBySlug,
+  questionSlugs,
+} from '../questions/question.repository.js';
 import { SESSION_COOKIE } from '../sessions/session.js';
 import type { SettingsSource } from '../settings/settings.service.js';
 import type { Templates } from '../views/templates.js';
@@ -295,6 +300,18 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
           room.emit('comment:remove', { id: event.commentId, slug, seq: event.seq });
           counts.add(event.questionId);
           break;
+        case 'question.summarised': {
+          const question = await findQuestionById(db, event.questionId);
+          if (question?.summary_updated_at) {
+            room.emit('question:summary', {
+              slug,
+              html: question.summary_html,
+              updated_at: new Date(question.summary_updated_at).toISOString(),
+              seq: event.seq,
+            });
+          }
+          break;
+        }
         case 'comment.held':
         case 'comment.moderated':
         case 'comment.reported':

@@ -27,6 +27,7 @@ export function pagesAffectedBy(event: LoggedEvent): PagesAffected {
     case 'comment.moderated':
     case 'question.added':
     case 'question.updated':
+    case 'question.summarised':
       return { question: event.questionId };
     case 'comment.reported':
       return event.hidden ? { question: event.questionId } : null;
