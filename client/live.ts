@@ -76,11 +76,15 @@ function followThread(section: HTMLElement): void {
     const existing = document.getElementById(`comment-${comment.id}`);
     if (existing) replaceBody(existing, comment.html);
   });
-  socket.on('comment:remove', ({ id }) => {
+  socket.on('comment:remove', ({ id, tombstone_html }) => {
     const existing = document.getElementById(`comment-${id}`);
     if (!existing) return;
     const body = existing.querySelector(ARTICLE);
-    if (existing.querySelector(REPLIES) && body) {
+    if (tombstone_html) {
+      // Its replies stay where they are, under what the thread now shows in its place.
+      replaceBody(existing, tombstone_html);
+      existing.className = fromHtml(tombstone_html)?.className ?? existing.className;
+    } else if (existing.querySelector(REPLIES) && body) {
       body.innerHTML = '<p class="comment__removed">This comment was removed.</p>';
     } else {
       existing.remove();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { type ForumSettings, wordList } from './settings/forum-settings.js';
+import { DEFAULT_REMOVAL_REASONS, type ForumSettings, wordList } from './settings/forum-settings.js';
 
 /**
  * The whole configuration, read from the environment once at start-up.
@@ -153,6 +153,8 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       floodSeconds: e.MODERATION_FLOOD_SECONDS,
       duplicateCheck: e.MODERATION_DUPLICATE_CHECK,
       reportThreshold: e.MODERATION_REPORT_THRESHOLD,
+      removalReasons: DEFAULT_REMOVAL_REASONS,
+      publicModeratorNames: false,
     }),
     redisUrl: e.REDIS_URL,
     rateLimits: Object.freeze({

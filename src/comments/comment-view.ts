@@ -19,6 +19,8 @@ export interface CommentView {
   /** The comment a capped reply answered: a link within the page, or to its lasting address when it is on another. */
   inReplyTo: { href: string; author: string | null } | null;
   reportUrl: string;
+  /** Removed by a moderator, shown as a tombstone: the reason, never the words or author. */
+  tombstone: { reason: string | null } | null;
   children: CommentView[];
 }
 
@@ -65,6 +67,7 @@ export function commentView(comment: Comment, context: ViewContext): CommentView
       ? answered(comment.inReplyToId as number, context.authors?.get(comment.inReplyToId as number) ?? null)
       : null,
     reportUrl: reportPath(comment.id),
+    tombstone: comment.removed ? { reason: comment.removalReason } : null,
     children: [],
   };
 }
@@ -75,6 +78,20 @@ function answered(id: number, author: string | null) {
 
 /** PRODUCT.md's JSON for a comment; `html` is the page's own partial for it. */
 export function commentJson(comment: Comment, templates: Templates, context: ViewContext) {
+  if (comment.removed) {
+    return {
+      id: comment.id,
+      parent_id: comment.parentId,
+      in_reply_to_id: comment.inReplyToId,
+      author: null,
+      author_url: null,
+      status: 'removed',
+      removal_reason: comment.removalReason,
+      created_at: comment.createdAt.toISOString(),
+      body_html: '',
+      html: templates.partial('comment', commentView(comment, context)),
+    };
+  }
   return {
     id: comment.id,
     parent_id: comment.parentId,

@@ -116,6 +116,9 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     html: templates.partial('comment', commentView(comment, { maxDepth })),
   });
 
+  const tombstoneHtml = (comment: Comment, maxDepth: number) =>
+    templates.partial('comment', commentView(comment, { maxDepth }));
+
   const presence = presenceBroadcaster(io);
 
   // The moderators' live queue: only a signed-in moderator's session may join.
@@ -221,10 +224,19 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
       const ids = [...new Set(events.map((event) => (event as { commentId: number }).commentId))];
       const current = new Map((await comments.listByIds(ids)).map((comment) => [comment.id, comment]));
       const isPublic = (id: number) => current.get(id)?.status === 'approved';
-      for (const step of planCatchUp(events, isPublic)) {
+      const steps = planCatchUp(events, isPublic);
+      const removed = steps.filter((step) => step.kind === 'remove').map((step) => step.commentId);
+      const tombstones = new Map((await comments.listTombstonesAmong(removed)).map((c) => [c.id, c]));
+      for (const step of steps) {
         const comment = current.get(step.commentId);
         if (step.kind === 'remove' || !comment) {
-          socket.emit('comment:remove', { id: step.commentId, slug: question.slug, seq: step.seq });
+          const tombstone = tombstones.get(step.commentId);
+          socket.emit('comment:remove', {
+            id: step.commentId,
+            slug: question.slug,
+            seq: step.seq,
+            ...(tombstone ? { tombstone_html: tombstoneHtml(tombstone, maxDepth) } : {}),
+          });
         } else {
           const event = step.kind === 'new' ? 'comment:new' : 'comment:update';
           socket.emit(event, toLive(comment, question.slug, maxDepth, step.seq));
@@ -263,6 +275,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
   // the adapter, carries changes between processes, so none is lost with a process.
   log.subscribe('live', async (events) => {
     const commentIds = new Set<number>();
+    const removedIds = new Set<number>();
     const questionIds = new Set<number>();
     for (const event of events) {
       if (!('questionId' in event)) continue;
@@ -270,12 +283,15 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
       if ((event.type === 'comment.published' || event.type === 'comment.edited') && hasFollowers(event.questionId)) {
         commentIds.add(event.commentId);
       }
+      if (event.type === 'comment.removed' && hasFollowers(event.questionId)) removedIds.add(event.commentId);
     }
-    const [slugs, current] = await Promise.all([
+    const [slugs, current, tombstones] = await Promise.all([
       questionSlugs(db, [...questionIds]),
       comments.listByIds([...commentIds]),
+      comments.listTombstonesAmong([...removedIds]),
     ]);
     const byId = new Map(current.map((comment) => [comment.id, comment]));
+    const tombstoneById = new Map(tombstones.map((comment) => [comment.id, comment]));
     const { maxThreadDepth } = await settings.current();
     const counts = new Set<number>();
     let queueChanged = false;
@@ -296,10 +312,18 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
           if (event.type === 'comment.published') counts.add(event.questionId);
           break;
         }
-        case 'comment.removed':
-          room.emit('comment:remove', { id: event.commentId, slug, seq: event.seq });
+        case 'comment.removed': {
+          // With published replies it stays, as a tombstone, and they stay under it.
+          const tombstone = tombstoneById.get(event.commentId);
+          room.emit('comment:remove', {
+            id: event.commentId,
+            slug,
+            seq: event.seq,
+            ...(tombstone ? { tombstone_html: tombstoneHtml(tombstone, maxThreadDepth) } : {}),
+          });
           counts.add(event.questionId);
           break;
+        }
         case 'question.summarised': {
           const question = await findQuestionById(db, event.questionId);
           if (question?.summary_updated_at) {
