@@ -158,7 +158,7 @@ export function createApp(deps: AppDeps): Forum {
   );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf }));
   app.use(feedRoutes(db, templates, config.publicUrl));
-  app.use(conclusionRoutes({ db, templates, comments }));
+  app.use(conclusionRoutes({ db, templates, comments, settings }));
   app.use(reportRoutes({ db, templates, reports: createReportService({ log, settings }) }));
 
   // Sessions are for moderators only; readers' pages never set or read one.

@@ -6,8 +6,11 @@ import { findPostById } from '../posts/post.repository.js';
 import { questionPath } from '../questions/question.js';
 import { countApproved } from '../questions/question.repository.js';
 import { questionBySlug } from '../questions/question.service.js';
+import type { SettingsSource } from '../settings/settings.service.js';
 import { exactTime } from '../views/helpers/exact-time.js';
 import type { Templates } from '../views/templates.js';
+import { removalsByMonth, waitInWords } from './moderation-record.js';
+import { moderationRecord } from './moderation-record.repository.js';
 import { STATUS_LABELS, statusBadge } from './question-status.js';
 import { listSummaryRevisions } from './summary.repository.js';
 import { diffCounts, summaryDiff } from './summary-diff.js';
@@ -17,8 +20,13 @@ import { summaryHistoryPath } from './summary-view.js';
  * What became of a question, in public: every revision of its summary with what each
  * changed, and the conclusion as JSON (summary, status, highlighted answers, counts).
  */
-export function conclusionRoutes(deps: { db: DB; templates: Templates; comments: CommentService }): Router {
-  const { db, templates, comments } = deps;
+export function conclusionRoutes(deps: {
+  db: DB;
+  templates: Templates;
+  comments: CommentService;
+  settings: SettingsSource;
+}): Router {
+  const { db, templates, comments, settings } = deps;
   const router = Router();
 
   router.get('/questions/:slug/summary/history', async (req, res) => {
@@ -47,6 +55,30 @@ export function conclusionRoutes(deps: { db: DB; templates: Templates; comments:
       revisions: views.reverse(),
     };
     res.type('html').send(templates.page('summary-history', page));
+  });
+
+  const renderRecord = async (question: { id: number; wording: string; slug: string } | null) => {
+    const [record, current] = await Promise.all([moderationRecord(db, question?.id), settings.current()]);
+    const total = record.removals.reduce((sum, row) => sum + row.n, 0);
+    return templates.page('moderation-record', {
+      title: question ? `Moderation of “${question.wording}”` : 'Moderation record',
+      question: question ? { wording: question.wording, url: questionPath(question.slug) } : null,
+      removedTotal: total,
+      months: removalsByMonth(record.removals),
+      approvedFromQueue: record.approvedFromQueue,
+      queue: { decided: record.queue.decided, median: waitInWords(record.queue.medianSeconds) },
+      // Moderators by their public name, only where admins allow it.
+      moderators: current.publicModeratorNames ? record.moderators.map((m) => ({ name: m.name, count: m.n })) : null,
+    });
+  };
+
+  router.get('/moderation', async (_req, res) => {
+    res.type('html').send(await renderRecord(null));
+  });
+
+  router.get('/questions/:slug/moderation', async (req, res) => {
+    const question = await questionBySlug(db, req.params.slug);
+    res.type('html').send(await renderRecord(question));
   });
 
   router.get('/api/questions/:slug', async (req, res) => {

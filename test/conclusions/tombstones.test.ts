@@ -143,3 +143,45 @@ describe('removal reasons', () => {
     expect(queue.text).not.toContain('<option value="Personal attack">');
   });
 });
+
+describe('the public moderation record', () => {
+  it('counts removals by month and reason, per thread and site-wide, without naming commenters', async () => {
+    const month = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+      new Date(),
+    );
+    const thread = await forum.browser().get(`/questions/${slug}/moderation`).expect(200);
+    expect(thread.text).toContain(`${month}: `);
+    expect(thread.text).toMatch(/<td>Off topic<\/td><td>[1-9]\d*<\/td>/);
+    expect(thread.text).toContain('<td>Advertising a product</td><td>1</td>');
+    expect(thread.text).toContain('<td>No reason given</td>');
+    for (const commenter of ['Top alpha', 'Top beta', 'Ana']) expect(thread.text).not.toContain(commenter);
+    expect(thread.text).not.toContain('Who decided');
+
+    const other = await forum.browser().get('/questions/what-is-being-discussed/moderation').expect(200);
+    expect(other.text).toContain('No comment has been removed.');
+    const site = await forum.browser().get('/moderation').expect(200);
+    expect(site.text).toMatch(/<td>Off topic<\/td><td>[1-9]\d*<\/td>/);
+    await forum.browser().get('/questions/no-such-question/moderation').expect(404);
+    const page = await forum.browser().get(`/questions/${slug}`).expect(200);
+    expect(page.text).toContain(`href="/questions/${slug}/moderation"`);
+  });
+
+  it('counts held comments approved and the median wait, and names moderators only if admins allow', async () => {
+    const id = commentIdFrom(await answer(forum.browser(), slug, { body: 'Held for a while' }));
+    await forum.db
+      .updateTable('comments')
+      // As if it had waited three hours in the queue.
+      .set({ status: 'pending', created_at: new Date(Date.now() - 3 * 3_600_000) } as never)
+      .where('id', '=', id)
+      .execute();
+    await act(id, 'approve').expect(303);
+    const record = await forum.browser().get(`/questions/${slug}/moderation`).expect(200);
+    expect(record.text).toContain('<strong>1 held comment</strong> approved from the queue');
+    expect(record.text).toContain('waited <strong>about 3 hours</strong> for a decision');
+
+    await forum.settings.update({ publicModeratorNames: true }, admin.moderator);
+    const named = await forum.browser().get(`/questions/${slug}/moderation`).expect(200);
+    expect(named.text).toContain('Who decided');
+    expect(named.text).toContain(`${mod.moderator.name}: `);
+  });
+});
