@@ -98,13 +98,17 @@ function followThread(section: HTMLElement): void {
     if (existing) replaceBody(existing, comment.html);
     if (existing) votes.mark(existing);
   });
-  socket.on('comment:remove', ({ id, slug: about, seq }) => {
+  socket.on('comment:remove', ({ id, slug: about, seq, tombstone_html }) => {
     if (about !== slug || !isNews(id, seq)) return;
     const existing = document.getElementById(`comment-${id}`);
     if (!existing) return;
     countAnswer(-1);
     const body = existing.querySelector(ARTICLE);
-    if (existing.querySelector(REPLIES) && body) {
+    if (tombstone_html) {
+      // Its replies stay where they are, under what the thread now shows in its place.
+      replaceBody(existing, tombstone_html);
+      existing.className = fromHtml(tombstone_html)?.className ?? existing.className;
+    } else if (existing.querySelector(REPLIES) && body) {
       body.innerHTML = '<p class="comment__removed">This comment was removed.</p>';
     } else {
       existing.remove();
@@ -116,6 +120,11 @@ function followThread(section: HTMLElement): void {
   });
   socket.on('comment:votes', (votes) => {
     if (votes.slug === slug) showVotes(votes.id, votes);
+  });
+  socket.on('question:summary', (summary) => {
+    if (summary.slug !== slug) return;
+    showSummary(summary.html, summary.updated_at);
+    if (announcer) announcer.textContent = 'The summary of this question was updated';
   });
   socket.on('presence', ({ slug: about, count }) => {
     if (about !== slug || !presence) return;
@@ -238,6 +247,20 @@ function followThread(section: HTMLElement): void {
     document.body.append(button);
     return button;
   }
+}
+
+const longDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+
+/** The summary section (views/pages/question.hbs), revised in place; shown if it was not yet. */
+function showSummary(html: string, updatedAt: string): void {
+  const section = document.querySelector<HTMLElement>('[data-summary]');
+  const content = section?.querySelector<HTMLElement>('[data-summary-content]');
+  const updated = section?.querySelector<HTMLTimeElement>('[data-summary-updated]');
+  if (!section || !content || !updated) return;
+  content.innerHTML = html;
+  updated.dateTime = updatedAt;
+  updated.textContent = longDate.format(new Date(updatedAt));
+  section.hidden = html === '';
 }
 
 /**

@@ -9,6 +9,7 @@ import { pinoHttp } from 'pino-http';
 import { commentRoutes } from './comments/comment.routes.js';
 import { type CommentService, createCommentService } from './comments/comment.service.js';
 import { feedRoutes } from './comments/feed.routes.js';
+import { conclusionRoutes } from './conclusions/conclusion.routes.js';
 import type { Config } from './config.js';
 import type { DB } from './db/database.js';
 import { discussionRoutes } from './discussions/discussion.routes.js';
@@ -196,6 +197,7 @@ export function createApp(deps: AppDeps): Forum {
   app.use(reportRoutes({ db, templates, limits, comments, reports: createReportService({ log, settings }) }));
   app.use(voteRoutes({ db, votes: createVoteService({ log }), limits, csrf }));
   app.use(opinionMapRoutes({ db, templates, maps, comments, settings }));
+  app.use(conclusionRoutes({ db, templates, comments, settings }));
 
   // Sessions are for moderators only; readers' pages never set or read one.
   const accounts = createModeratorAccounts(db);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { type ForumSettings, wordList } from './settings/forum-settings.js';
+import { DEFAULT_REMOVAL_REASONS, type ForumSettings, wordList } from './settings/forum-settings.js';
 
 /**
  * The whole configuration, read from the environment once at start-up.
@@ -196,6 +196,8 @@ export function loadConfig(environment: Environment | NodeJS.ProcessEnv = proces
       reportThreshold: e.MODERATION_REPORT_THRESHOLD,
       mapMinVoters: e.MAP_MIN_VOTERS,
       mapMinComments: e.MAP_MIN_COMMENTS,
+      removalReasons: DEFAULT_REMOVAL_REASONS,
+      publicModeratorNames: false,
     }),
     redisUrl: e.REDIS_URL,
     rateLimits: Object.freeze({

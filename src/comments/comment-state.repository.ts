@@ -12,7 +12,14 @@ import { pathSegment } from './comment-tree.js';
 export function setCommentStatus(
   tx: Kysely<Database>,
   id: number,
-  change: { status: CommentStatus; previousStatus: CommentStatus | null; heldByRule?: string | null; now: Date },
+  change: {
+    status: CommentStatus;
+    previousStatus: CommentStatus | null;
+    heldByRule?: string | null;
+    /** The public reason for a removal; any other change clears it. */
+    removalReason?: string | null;
+    now: Date;
+  },
 ): Promise<PublicCommentRow> {
   return tx
     .updateTable('comments')
@@ -20,6 +27,7 @@ export function setCommentStatus(
       status: change.status,
       previous_status: change.previousStatus,
       updated_at: change.now,
+      removal_reason: change.removalReason ?? null,
       ...(change.heldByRule === undefined ? {} : { held_by_rule: change.heldByRule }),
     })
     .where('id', '=', id)
@@ -29,6 +37,30 @@ export function setCommentStatus(
 
 export async function deleteComment(tx: Kysely<Database>, id: number): Promise<void> {
   await tx.deleteFrom('comments').where('id', '=', id).execute();
+}
+
+/**
+ * Deleting a removed comment that replies hang from: everything it said and everything
+ * about its author goes, its place in the tree (and its public reason) stays.
+ */
+export async function eraseComment(tx: Kysely<Database>, id: number, now: Date): Promise<void> {
+  await tx
+    .updateTable('comments')
+    .set({
+      author: '',
+      email: '',
+      url: null,
+      body_source: '',
+      body_html: '',
+      ip: null,
+      user_agent: null,
+      visitor_id: null,
+      highlighted: false,
+      erased_at: now,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
 }
 
 export function updateCommentText(

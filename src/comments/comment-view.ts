@@ -21,6 +21,8 @@ export interface CommentView {
   reportUrl: string;
   /** Readers' votes on it (shown on public comments). */
   votes: VoteTally;
+  /** Removed by a moderator, shown as a tombstone: the reason, never the words or author. */
+  tombstone: { reason: string | null } | null;
   children: CommentView[];
 }
 
@@ -78,6 +80,7 @@ export function commentView(comment: Comment, context: ViewContext): CommentView
       : null,
     reportUrl: reportPath(comment.id),
     votes: context.votes?.get(comment.id) ?? NO_VOTES,
+    tombstone: comment.removed ? { reason: comment.removalReason } : null,
     children: [],
   };
 }
@@ -88,6 +91,20 @@ function answered(id: number, author: string | null) {
 
 /** The JSON for a comment (docs/CONTRACT.md); `html` is the page's own partial for it. */
 export function commentJson(comment: Comment, templates: Templates, context: ViewContext) {
+  if (comment.removed) {
+    return {
+      id: comment.id,
+      parent_id: comment.parentId,
+      in_reply_to_id: comment.inReplyToId,
+      author: null,
+      author_url: null,
+      status: 'removed',
+      removal_reason: comment.removalReason,
+      created_at: comment.createdAt.toISOString(),
+      body_html: '',
+      html: templates.partial('comment', commentView(comment, context)),
+    };
+  }
   return {
     id: comment.id,
     parent_id: comment.parentId,

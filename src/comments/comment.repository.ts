@@ -19,6 +19,7 @@ export const PUBLIC_COLUMNS = [
   'updated_at',
   'moderator_id',
   'highlighted',
+  'removal_reason',
 ] as const;
 
 export type PublicCommentRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;
@@ -228,7 +229,7 @@ export function listLatestApproved(db: DB, limit: number, questionId?: number) {
   let query = db
     .selectFrom('comments as c')
     .innerJoin('questions as q', 'q.id', 'c.question_id')
-    .select(['c.id', 'c.author', 'c.body_html', 'c.created_at', 'q.slug', 'q.wording'])
+    .select(['c.id', 'c.author', 'c.body_html', 'c.created_at', 'q.slug', 'q.wording', 'q.status'])
     .where('c.status', '=', 'approved');
   if (questionId !== undefined) query = query.where('c.question_id', '=', questionId);
   return query.orderBy('c.id', 'desc').limit(limit).execute();
@@ -305,4 +306,56 @@ export function listHighlighted(db: DB, questionId: number): Promise<PublicComme
 export function listCommentsByIds(db: DB, ids: readonly number[]): Promise<PublicCommentRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom('comments').select(PUBLIC_COLUMNS).where('id', 'in', ids).execute();
+}
+
+/**
+ * Removed comments (trash or spam) among `ids`, as tombstones: their place in the tree
+ * and the public reason, never their words or author. A thread shows these where a
+ * published reply hangs from them, so replies keep their context.
+ */
+export function listTombstones(db: DB, ids: readonly number[]): Promise<PublicCommentRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('comments')
+    .select([
+      'id',
+      'question_id',
+      'parent_id',
+      'in_reply_to_id',
+      'root_id',
+      'depth',
+      'path',
+      'status',
+      'created_at',
+      'updated_at',
+      'removal_reason',
+      sql<string>`''`.as('author'),
+      sql<string | null>`null`.as('url'),
+      sql<string>`''`.as('body_html'),
+      sql<number | null>`null`.as('moderator_id'),
+      sql<boolean>`false`.as('highlighted'),
+    ])
+    .where('id', 'in', ids)
+    .where('status', 'in', ['trash', 'spam'])
+    .execute();
+}
+
+/** Which of these comments have a published reply somewhere below them. */
+export async function withPublishedReplies(db: DB, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('comments as c')
+    .select('c.id')
+    .where('c.id', 'in', ids)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('comments as r')
+          .select(sql`1`.as('one'))
+          .whereRef('r.root_id', '=', 'c.root_id')
+          .where('r.path', 'like', sql<string>`c.path || '.%'`)
+          .where('r.status', '=', 'approved'),
+      ),
+    )
+    .execute();
+  return new Set(rows.map((row) => row.id));
 }

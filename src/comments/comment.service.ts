@@ -12,7 +12,7 @@ import type { Question } from '../questions/question.js';
 import { findQuestionById } from '../questions/question.repository.js';
 import type { ForumSettings } from '../settings/forum-settings.js';
 import type { SettingsSource } from '../settings/settings.service.js';
-import { type Comment, toComment } from './comment.js';
+import { type Comment, toComment, toTombstone } from './comment.js';
 import {
   countApprovedBefore,
   findComment,
@@ -24,12 +24,14 @@ import {
   listHighlighted,
   listLatestApproved,
   listThreadPage,
+  listTombstones,
   listVisitorComments,
   lockPosters,
   newestCommentAt,
   nextCommentId,
+  withPublishedReplies,
 } from './comment.repository.js';
-import { threadPosition } from './comment-tree.js';
+import { pathIds, threadPosition } from './comment-tree.js';
 import { renderCommentBody } from './sanitize.js';
 
 export interface CommentServiceDeps {
@@ -271,9 +273,13 @@ export function createCommentService(deps: CommentServiceDeps) {
     const held = own.filter(
       (row) => row.status === 'pending' && row.path >= from && (nextPath === null || row.path < nextPath),
     );
-    const thread = [...earlier, ...rows, ...held].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const shown = [...earlier, ...rows, ...held];
+    // An ancestor's path is its descendants' prefix: they are of this question too.
+    const tombstones = await listTombstones(db, missingAncestors(shown));
+    const tombstoneIds = new Set(tombstones.map((row) => row.id));
+    const thread = [...shown, ...tombstones].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return {
-      comments: thread.map(toComment),
+      comments: thread.map((row) => (tombstoneIds.has(row.id) ? toTombstone(row) : toComment(row))),
       earlierIds: new Set(earlier.map((row) => row.id)),
       ownIds: new Set(own.map((row) => row.id)),
       answerCount,
@@ -324,8 +330,17 @@ export function createCommentService(deps: CommentServiceDeps) {
       author: row.author,
       html: row.body_html,
       createdAt: new Date(row.created_at),
-      question: { slug: row.slug, wording: row.wording },
+      question: { slug: row.slug, wording: row.wording, status: row.status },
     }));
+  }
+
+  /**
+   * Of these comments, the removed ones that published replies hang from, as the thread
+   * shows them (tombstones): what a live removal turns into, in place.
+   */
+  async function listTombstonesAmong(ids: readonly number[]): Promise<Comment[]> {
+    const kept = await withPublishedReplies(db, ids);
+    return (await listTombstones(db, [...kept])).map(toTombstone);
   }
 
   /** Comments by id as they are now, any status. */
@@ -344,7 +359,19 @@ export function createCommentService(deps: CommentServiceDeps) {
     listSince,
     listByIds,
     latestAnswers,
+    listTombstonesAmong,
   };
 }
 
 export type CommentService = ReturnType<typeof createCommentService>;
+
+/**
+ * The ancestors of shown comments that are not shown themselves: removed ones (to be
+ * tombstones), or ones not public for another reason. Usually none, so no query.
+ */
+function missingAncestors(shown: readonly { id: number; path: string }[]): number[] {
+  const present = new Set(shown.map((row) => row.id));
+  const missing = new Set<number>();
+  for (const row of shown) for (const id of pathIds(row.path)) if (!present.has(id)) missing.add(id);
+  return [...missing];
+}

@@ -27,6 +27,10 @@ export interface CommentTable {
   moderator_id: number | null;
   /** Picked by a moderator to show first on the thread. */
   highlighted: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The public reason given when it was trashed or marked spam (shown on its tombstone). */
+  removal_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Deleted while it had replies: its words and author are gone, its place in the tree kept. */
+  erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }

@@ -20,6 +20,12 @@ export interface Comment {
   byModerator: boolean;
   /** Picked by a moderator: shown first, in "Highlighted answers". */
   highlighted: boolean;
+  /**
+   * A tombstone: trashed or marked spam while published replies hang from it, so the
+   * thread keeps its place (see listTombstones), saying only this public reason.
+   */
+  removed: boolean;
+  removalReason: string | null;
 }
 
 /**
@@ -52,5 +58,12 @@ export function toComment(row: PublicCommentRow): Comment {
     createdAt: new Date(row.created_at),
     byModerator: row.moderator_id !== null,
     highlighted: row.highlighted,
+    removed: false,
+    removalReason: row.removal_reason,
   };
+}
+
+/** A removed comment as a thread shows it (from listTombstones' rows: no words, no author). */
+export function toTombstone(row: PublicCommentRow): Comment {
+  return { ...toComment(row), removed: true };
 }

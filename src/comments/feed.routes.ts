@@ -1,4 +1,5 @@
 import { type Response, Router } from 'express';
+import { STATUS_LABELS } from '../conclusions/question-status.js';
 import type { DB } from '../db/database.js';
 import { commentPath, questionPath } from '../questions/question.js';
 import { questionBySlug } from '../questions/question.service.js';
@@ -26,6 +27,8 @@ export function feedRoutes(db: DB, comments: CommentService, templates: Template
       guid: `${publicUrl}${commentAddress(answer.id)}`,
       date: answer.createdAt.toUTCString(),
       html: answer.html,
+      // The question's status, so a feed reader can follow what became of it.
+      category: STATUS_LABELS[answer.question.status],
     }));
     res
       .type('application/rss+xml; charset=utf-8')

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ModerationLogTable } from '../audit/audit-log.table.js';
 import type { CaptchaUseTable } from '../captcha/captcha.table.js';
 import type { CommentTable } from '../comments/comment.table.js';
+import type { SummaryRevisionTable } from '../conclusions/summary.table.js';
 import type { ForumEventCursorTable, ForumEventHorizonTable, ForumEventTable } from '../events/event.table.js';
 import type { WordpressImportTable } from '../imports/wordpress-import.table.js';
 import type {
@@ -43,6 +44,7 @@ export interface Database {
   mail_subscriptions: MailSubscriptionTable;
   mail_digest_items: MailDigestItemTable;
   mail_outbox: MailOutboxTable;
+  summary_revisions: SummaryRevisionTable;
 }
 
 export type DB = Kysely<Database>;

@@ -15,7 +15,8 @@ import type { CommentStatus } from '../comments/comment.table.js';
  * - `comment.moderated`: every status change, public or not, for the moderators' queue.
  * - `comment.reported`: a reader reported a comment (`hidden`: that report hid it).
  * - `question.added` / `question.updated`: a question appeared, or its wording, passage
- *   or open/closed state changed.
+ *   open/closed state or status (open, in review, concluded) changed.
+ * - `question.summarised`: a moderator wrote a new revision of the question's summary.
  * - `settings.changed`: admins changed rules that shape pages (depth, per page, ...).
  * - `comment.voted`: a reader's vote on a public comment was cast or changed (its counts
  *   and the question's opinion map changed).
@@ -37,7 +38,8 @@ export type ForumEvent =
   | { type: 'question.added'; questionId: number }
   | { type: 'question.updated'; questionId: number }
   | { type: 'settings.changed'; keys: string[] }
-  | { type: 'comment.voted'; questionId: number; commentId: number };
+  | { type: 'comment.voted'; questionId: number; commentId: number }
+  | { type: 'question.summarised'; questionId: number };
 
 export type ForumEventType = ForumEvent['type'];
 

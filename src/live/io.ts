@@ -19,7 +19,12 @@ import { isDatabaseUnavailable } from '../http/error-handler.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { ModeratorAccounts } from '../moderators/moderator.service.js';
 import { type Question, toQuestion } from '../questions/question.js';
-import { countApproved, findQuestionBySlug, questionSlugs } from '../questions/question.repository.js';
+import {
+  countApproved,
+  findQuestionById,
+  findQuestionBySlug,
+  questionSlugs,
+} from '../questions/question.repository.js';
 import { SESSION_COOKIE } from '../sessions/session.js';
 import type { SettingsSource } from '../settings/settings.service.js';
 import type { Templates } from '../views/templates.js';
@@ -117,6 +122,9 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     slug,
     html: templates.partial('comment', commentView(comment, { maxDepth, votes })),
   });
+
+  const tombstoneHtml = (comment: Comment, maxDepth: number) =>
+    templates.partial('comment', commentView(comment, { maxDepth }));
 
   const presence = presenceBroadcaster(io);
 
@@ -228,10 +236,19 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
       const [listed, votes] = await Promise.all([comments.listByIds(ids), voteCountsFor(db, ids)]);
       const current = new Map(listed.map((comment) => [comment.id, comment]));
       const isPublic = (id: number) => current.get(id)?.status === 'approved';
-      for (const step of planCatchUp(events, isPublic)) {
+      const steps = planCatchUp(events, isPublic);
+      const removed = steps.filter((step) => step.kind === 'remove').map((step) => step.commentId);
+      const tombstones = new Map((await comments.listTombstonesAmong(removed)).map((c) => [c.id, c]));
+      for (const step of steps) {
         const comment = current.get(step.commentId);
         if (step.kind === 'remove' || !comment) {
-          socket.emit('comment:remove', { id: step.commentId, slug: question.slug, seq: step.seq });
+          const tombstone = tombstones.get(step.commentId);
+          socket.emit('comment:remove', {
+            id: step.commentId,
+            slug: question.slug,
+            seq: step.seq,
+            ...(tombstone ? { tombstone_html: tombstoneHtml(tombstone, maxDepth) } : {}),
+          });
         } else {
           const event = step.kind === 'new' ? 'comment:new' : 'comment:update';
           socket.emit(event, toLive(comment, question.slug, maxDepth, step.seq, votes));
@@ -270,6 +287,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
   // the adapter, carries changes between processes, so none is lost with a process.
   log.subscribe('live', async (events) => {
     const commentIds = new Set<number>();
+    const removedIds = new Set<number>();
     const questionIds = new Set<number>();
     // A comment's counts go out once per batch, with its last vote's seq (they are read now).
     const lastVote = new Map<number, number>();
@@ -278,14 +296,17 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
       questionIds.add(event.questionId);
       if (!hasFollowers(event.questionId)) continue;
       if (event.type === 'comment.published' || event.type === 'comment.edited') commentIds.add(event.commentId);
+      if (event.type === 'comment.removed') removedIds.add(event.commentId);
       if (event.type === 'comment.voted') lastVote.set(event.commentId, event.seq);
     }
-    const [slugs, current, votes] = await Promise.all([
+    const [slugs, current, votes, tombstones] = await Promise.all([
       questionSlugs(db, [...questionIds]),
       comments.listByIds([...commentIds]),
       voteCountsFor(db, [...commentIds, ...lastVote.keys()]),
+      comments.listTombstonesAmong([...removedIds]),
     ]);
     const byId = new Map(current.map((comment) => [comment.id, comment]));
+    const tombstoneById = new Map(tombstones.map((comment) => [comment.id, comment]));
     const { maxThreadDepth } = await settings.current();
     const counts = new Set<number>();
     let queueChanged = false;
@@ -306,10 +327,30 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
           if (event.type === 'comment.published') counts.add(event.questionId);
           break;
         }
-        case 'comment.removed':
-          room.emit('comment:remove', { id: event.commentId, slug, seq: event.seq });
+        case 'comment.removed': {
+          // With published replies it stays, as a tombstone, and they stay under it.
+          const tombstone = tombstoneById.get(event.commentId);
+          room.emit('comment:remove', {
+            id: event.commentId,
+            slug,
+            seq: event.seq,
+            ...(tombstone ? { tombstone_html: tombstoneHtml(tombstone, maxThreadDepth) } : {}),
+          });
           counts.add(event.questionId);
           break;
+        }
+        case 'question.summarised': {
+          const question = await findQuestionById(db, event.questionId);
+          if (question?.summary_updated_at) {
+            room.emit('question:summary', {
+              slug,
+              html: question.summary_html,
+              updated_at: new Date(question.summary_updated_at).toISOString(),
+              seq: event.seq,
+            });
+          }
+          break;
+        }
         case 'comment.held':
         case 'comment.moderated':
         case 'comment.reported':
@@ -317,8 +358,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
           break;
         case 'comment.voted': {
           if (lastVote.get(event.commentId) !== event.seq) break;
-          const counts = votes.get(event.commentId) ?? { agree: 0, disagree: 0, pass: 0 };
-          room.emit('comment:votes', { id: event.commentId, slug, seq: event.seq, ...counts });
+          const tally = votes.get(event.commentId) ?? { agree: 0, disagree: 0, pass: 0 };
+          room.emit('comment:votes', { id: event.commentId, slug, seq: event.seq, ...tally });
           break;
         }
       }

@@ -40,7 +40,12 @@ export interface LiveComment {
 export interface ServerEvents {
   'comment:new': (comment: LiveComment) => void;
   'comment:update': (comment: LiveComment) => void;
-  'comment:remove': (removed: { id: number; slug: string; seq: number }) => void;
+  /**
+   * A comment left the thread. `tombstone_html`: it has published replies, so it stays
+   * in place as this (the comment partial's "Removed by a moderator" form) and its
+   * replies stay under it.
+   */
+  'comment:remove': (removed: { id: number; slug: string; seq: number; tombstone_html?: string }) => void;
   /** A comment's vote counts changed (as they stand when sent). */
   'comment:votes': (votes: {
     id: number;
@@ -50,6 +55,8 @@ export interface ServerEvents {
     pass: number;
     seq: number;
   }) => void;
+  /** The question's summary was revised: `html` is the summary as the page shows it. */
+  'question:summary': (summary: { slug: string; html: string; updated_at: string; seq: number }) => void;
   /** Too much changed to replay (or it is no longer kept): fetch the thread afresh. */
   resync: (resync: { slug: string }) => void;
   presence: (presence: { slug: string; count: number }) => void;

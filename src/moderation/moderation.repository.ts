@@ -36,7 +36,8 @@ export async function countReplies(tx: Kysely<Database>, id: number): Promise<nu
 }
 
 function queueQuery(db: DB, tab: QueueTab) {
-  let query = db.selectFrom('comments as c');
+  // A deleted comment kept as a tombstone (erased) has nothing left to decide on.
+  let query = db.selectFrom('comments as c').where('c.erased_at', 'is', null);
   if (tab === 'pending' || tab === 'spam' || tab === 'trash') query = query.where('c.status', '=', tab);
   // Comments with reports no moderator has decided on yet, hidden or not.
   if (tab === 'reported') {

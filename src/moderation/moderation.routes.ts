@@ -57,6 +57,20 @@ function suggestedRange(ip: string | null): string | null {
   return range ? formatRange(range) : null;
 }
 
+const REASON_LIMIT = 200;
+
+/**
+ * The public reason for spam or trash: the moderator's own words (`reason_other`) over
+ * a preset (`reason`); none is fine. Shown on the tombstone and in the public record.
+ */
+function removalReason(action: ModerationAction, body: Record<string, unknown>): string | null {
+  if (action !== 'spam' && action !== 'trash') return null;
+  const pick = (value: unknown) => (typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '');
+  const reason = pick(body.reason_other) || pick(body.reason);
+  if (reason.length > REASON_LIMIT) throw new AppError(422, 'reason_too_long', messages.removalReasonTooLong);
+  return reason || null;
+}
+
 /** Form posts go back to the queue; a script asking for JSON gets the outcome. */
 function respond(req: Request, res: Response, outcome: object, notice: string): void {
   if (wantsJson(req)) res.json(outcome);
@@ -91,6 +105,7 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
       returnUrl: page > 1 ? `${here}${here.includes('?') ? '&' : '?'}page=${page}` : here,
       nextUrl: hasMore ? `${here}${here.includes('?') ? '&' : '?'}page=${page + 1}` : null,
       bulkActions: moderationActions.map((action) => ({ action, label: ACTION_LABELS[action] })),
+      removalReasons: (await settings.current()).removalReasons,
     });
   });
 
@@ -102,14 +117,20 @@ export function moderationRoutes(deps: ModerationRoutesDeps): Router {
     if (ids.length === 0 || !moderationActions.includes(action)) {
       throw new AppError(422, 'nothing_selected', messages.nothingSelected);
     }
-    const result = await moderation.moderateMany([...new Set(ids.map(Number))], action, signedInModerator(res));
+    const result = await moderation.moderateMany(
+      [...new Set(ids.map(Number))],
+      action,
+      signedInModerator(res),
+      removalReason(action, body),
+    );
     const skipped = result.skipped > 0 ? ` ${result.skipped} skipped (the action did not apply to them).` : '';
     respond(req, res, result, `${ACTION_LABELS[action]}: ${result.done} done.${skipped}`);
   });
 
   for (const action of moderationActions) {
     router.post(`/mod/comments/:id/${action}`, async (req, res) => {
-      const outcome = await moderation.moderate(commentId(req), action, signedInModerator(res));
+      const reason = removalReason(action, (req.body ?? {}) as Record<string, unknown>);
+      const outcome = await moderation.moderate(commentId(req), action, signedInModerator(res), new Date(), reason);
       respond(req, res, outcome, `${ACTION_LABELS[action]}: comment ${outcome.id} done.`);
     });
   }

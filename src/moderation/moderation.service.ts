@@ -3,6 +3,7 @@ import { type Comment, toComment } from '../comments/comment.js';
 import type { CommentStatus } from '../comments/comment.table.js';
 import {
   deleteComment,
+  eraseComment,
   setCommentStatus,
   setHighlighted,
   updateCommentText,
@@ -51,11 +52,16 @@ const QUEUE_PAGE_SIZE = 50;
 export function createModerationService(deps: ModerationServiceDeps) {
   const { db, log } = deps;
 
+  /**
+   * @param reason for spam and trash: the public reason, shown where the comment was
+   *   (when replies keep it in the thread as a tombstone) and counted in the public record.
+   */
   async function moderate(
     id: number,
     action: ModerationAction,
     moderator: Moderator,
     now = new Date(),
+    reason: string | null = null,
   ): Promise<ModerationOutcome> {
     const result = await log.transaction(async (tx, record) => {
       const row = await lockComment(tx, id);
@@ -76,13 +82,23 @@ export function createModerationService(deps: ModerationServiceDeps) {
         return { row, to: row.status };
       }
       if (!step.ok) throw new AppError(409, `cannot_${action}`, REFUSALS[step.reason]);
+      if (action === 'restore' && row.erased_at !== null) {
+        throw new AppError(409, 'cannot_restore', messages.restoreErased);
+      }
+      let erased = false;
       if (step.to === 'deleted') {
-        // Replies hang from the comment in the tree; deleting it would silently take them too.
-        if ((await countReplies(tx, id)) > 0) throw new AppError(409, 'has_replies', messages.deleteHasReplies);
-        await deleteComment(tx, id);
+        // Replies hang from the comment in the tree: it stays as a tombstone, erased.
+        erased = (await countReplies(tx, id)) > 0;
+        if (erased) await eraseComment(tx, id, now);
+        else await deleteComment(tx, id);
       } else {
         const binning = step.to === 'spam' || step.to === 'trash';
-        await setCommentStatus(tx, id, { status: step.to, previousStatus: binning ? row.status : null, now });
+        await setCommentStatus(tx, id, {
+          status: step.to,
+          previousStatus: binning ? row.status : null,
+          removalReason: binning ? reason : null,
+          now,
+        });
       }
       // A decision answers the readers' reports: they leave the Reported tab and stop counting.
       if (action !== 'restore' && step.to !== 'deleted') await resolveReports(tx, id, now);
@@ -93,6 +109,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
         questionId: row.question_id,
         from: row.status,
         to: step.to,
+        details: erased ? { kept: 'tombstone' } : reason && step.to !== 'deleted' ? { reason } : null,
         at: now,
       });
       const where = { questionId: row.question_id, commentId: id };
@@ -105,12 +122,17 @@ export function createModerationService(deps: ModerationServiceDeps) {
   }
 
   /** The same action on many comments; those it does not apply to are skipped, not fatal. */
-  async function moderateMany(ids: readonly number[], action: ModerationAction, moderator: Moderator) {
+  async function moderateMany(
+    ids: readonly number[],
+    action: ModerationAction,
+    moderator: Moderator,
+    reason: string | null = null,
+  ) {
     let done = 0;
     let skipped = 0;
     for (const id of ids) {
       try {
-        await moderate(id, action, moderator);
+        await moderate(id, action, moderator, new Date(), reason);
         done += 1;
       } catch (error) {
         if (!(error instanceof AppError) || error.status >= 500) throw error;

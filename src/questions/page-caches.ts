@@ -28,6 +28,7 @@ export function pagesAffectedBy(event: LoggedEvent): PagesAffected {
     case 'question.added':
     case 'question.updated':
     case 'comment.voted':
+    case 'question.summarised':
       return { question: event.questionId };
     case 'comment.reported':
       return event.hidden ? { question: event.questionId } : null;

@@ -1,4 +1,5 @@
 import type { Request, Response, Router } from 'express';
+import { STATUS_LABELS } from '../conclusions/question-status.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import { wantsJson } from '../http/error-handler.js';
@@ -10,6 +11,7 @@ import { listPosts } from '../posts/post.repository.js';
 import type { Templates } from '../views/templates.js';
 import { questionPath, toQuestion } from './question.js';
 import { findQuestionById, listQuestionsWithCounts } from './question.repository.js';
+import { questionStatuses } from './question.table.js';
 import { parseQuestionForm, type QuestionModeration } from './question-moderation.service.js';
 
 function questionId(req: Request): number {
@@ -75,6 +77,11 @@ export function registerQuestionModeration(
         selected: String(post.id) === form.values.post_id,
       })),
       values: form.values,
+      statuses: questionStatuses.map((status) => ({
+        value: status,
+        label: STATUS_LABELS[status],
+        checked: (form.values.status ?? 'open') === status,
+      })),
       errors: form.errors,
       errorList: Object.entries(form.errors).map(([field, message]) => ({ field, message })),
     });
@@ -105,7 +112,13 @@ export function registerQuestionModeration(
     if (!row) throw notFound(messages.questionNotFound);
     await renderForm(res, {
       id: row.id,
-      values: { wording: row.wording, passage: row.passage, post_id: String(row.post_id) },
+      values: {
+        wording: row.wording,
+        passage: row.passage,
+        post_id: String(row.post_id),
+        status: row.status,
+        summary: row.summary_source,
+      },
       errors: {},
     });
   });
@@ -118,7 +131,7 @@ export function registerQuestionModeration(
       return;
     }
     const question = await questions.edit(id, form.text, signedInModerator(res));
-    done(req, res, { id: question.id }, `Saved “${question.wording}”.`);
+    done(req, res, { id: question.id, status: question.status }, `Saved “${question.wording}”.`);
   });
 
   for (const [path, closed] of [

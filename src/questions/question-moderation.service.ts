@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { appendLogEntry } from '../audit/audit-log.repository.js';
+import { setQuestionStatus } from '../conclusions/summary.repository.js';
+import { SUMMARY_LIMIT, writeSummary } from '../conclusions/summary.service.js';
 import type { DB } from '../db/database.js';
-import type { EventLog } from '../events/event-log.js';
+import type { EventLog, RecordEvent } from '../events/event-log.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { messages } from '../messages.js';
 import type { Moderator } from '../moderators/moderator.js';
@@ -15,6 +17,7 @@ import {
   setQuestionClosed,
   updateQuestionText,
 } from './question.repository.js';
+import { type QuestionRow, questionStatuses } from './question.table.js';
 
 const WORDING_LIMIT = 300;
 const PASSAGE_LIMIT = 5_000;
@@ -26,6 +29,9 @@ const questionForm = z.object({
     .min(1, messages.wordingRequired)
     .max(WORDING_LIMIT, messages.wordingTooLong(WORDING_LIMIT)),
   passage: z.string().trim().max(PASSAGE_LIMIT, messages.passageTooLong(PASSAGE_LIMIT)),
+  // Absent (an older form, a script changing the wording only): left as they are.
+  status: z.enum(questionStatuses, messages.statusInvalid).optional(),
+  summary: z.string().trim().max(SUMMARY_LIMIT, messages.summaryTooLong(SUMMARY_LIMIT)).optional(),
 });
 
 export type QuestionText = z.infer<typeof questionForm>;
@@ -34,10 +40,12 @@ export type QuestionText = z.infer<typeof questionForm>;
 export function parseQuestionForm(
   body: Record<string, unknown>,
 ): { ok: true; text: QuestionText } | { ok: false; values: Record<string, string>; errors: Record<string, string> } {
-  const values = {
+  const values: Record<string, string> = {
     wording: typeof body.wording === 'string' ? body.wording : '',
     passage: typeof body.passage === 'string' ? body.passage.replace(/\r\n?/g, '\n') : '',
   };
+  if (typeof body.status === 'string') values.status = body.status;
+  if (typeof body.summary === 'string') values.summary = body.summary.replace(/\r\n?/g, '\n');
   const parsed = questionForm.safeParse(values);
   if (parsed.success) return { ok: true, text: parsed.data };
   const errors: Record<string, string> = {};
@@ -53,28 +61,49 @@ export function createQuestionModeration(deps: { log: EventLog }) {
     id: number,
     moderator: Moderator,
     action: string,
-    apply: (tx: DB, row: NonNullable<Awaited<ReturnType<typeof lockQuestion>>>) => Promise<unknown>,
-    details: (before: Question) => Record<string, unknown> | null,
+    apply: (tx: DB, row: QuestionRow, record: RecordEvent) => Promise<unknown>,
+    details: (before: QuestionRow) => Record<string, unknown> | null,
   ): Promise<Question> {
     return log.transaction(async (tx, record) => {
       const row = await lockQuestion(tx, id);
       if (!row) throw notFound(messages.questionNotFound);
-      await apply(tx, row);
+      await apply(tx, row, record);
       const after = await lockQuestion(tx, id);
-      await appendLogEntry(tx, { moderator, action, questionId: id, details: details(toQuestion(row)) });
+      await appendLogEntry(tx, { moderator, action, questionId: id, details: details(row) });
       await record({ type: 'question.updated', questionId: id });
       return toQuestion(after ?? row);
     });
   }
+
+  /**
+   * The form's fields as they differ from the stored question. A summary changed is a
+   * new revision (kept in public, with its author) and its own event, for followers.
+   */
+  const changedFields = (before: QuestionRow, text: QuestionText) => [
+    ...(['wording', 'passage'] as const).filter((field) => before[field] !== text[field]),
+    ...(text.status !== undefined && text.status !== before.status ? ['status' as const] : []),
+    ...(text.summary !== undefined && text.summary !== before.summary_source ? ['summary' as const] : []),
+  ];
 
   const edit = (id: number, text: QuestionText, moderator: Moderator) =>
     change(
       id,
       moderator,
       'edit-question',
-      (tx) => updateQuestionText(tx, id, text),
+      async (tx, row, record) => {
+        const changed = changedFields(row, text);
+        await updateQuestionText(tx, id, { wording: text.wording, passage: text.passage });
+        if (changed.includes('status') && text.status) await setQuestionStatus(tx, id, text.status);
+        if (changed.includes('summary') && text.summary !== undefined) {
+          await writeSummary(tx, id, text.summary, moderator);
+          await record({ type: 'question.summarised', questionId: id });
+        }
+      },
       (before) => ({
-        changed: (['wording', 'passage'] as const).filter((field) => before[field] !== text[field]),
+        changed: changedFields(before, text),
+        ...(text.status !== undefined && text.status !== before.status
+          ? { status: { from: before.status, to: text.status } }
+          : {}),
       }),
     );
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { describeChallenge, issueToken } from '../captcha/challenge.js';
+import { statusBadge } from '../conclusions/question-status.js';
 import type { DB } from '../db/database.js';
 import { findDiscussion } from '../discussions/discussion.repository.js';
 import { notFound } from '../http/app-error.js';
@@ -72,7 +73,7 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
           date,
         }),
       },
-      questions: questions.map((q) => ({ ...q, url: questionPath(q.slug) })),
+      questions: questions.map((q) => ({ ...q, url: questionPath(q.slug), status: statusBadge(q.status) })),
       discussion: discussion && {
         url: `/posts/${post.slug}/discussion`,
         commentCount: await countApproved(db, discussion.id),
@@ -137,6 +138,9 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
         passage: q.passage,
         answer_count: q.answerCount ?? 0,
         closed: q.closed,
+        status: q.status,
+        summary_html: q.summaryHtml,
+        summary_updated_at: q.summaryUpdatedAt?.toISOString() ?? null,
         url: questionPath(q.slug),
         comments_url: `/api${questionPath(q.slug)}/comments`,
       })),

@@ -1,5 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
+export const questionStatuses = ['open', 'in-review', 'concluded'] as const;
+export type QuestionStatus = (typeof questionStatuses)[number];
+
 export interface QuestionTable {
   id: Generated<number>;
   post_id: number;
@@ -17,6 +20,12 @@ export interface QuestionTable {
   kind: ColumnType<'question' | 'discussion', 'question' | 'discussion' | undefined, never>;
   /** Set when a moderator closed the question to new comments. */
   closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** What became of it: `open`, `in-review` or `concluded` (see conclusions/). */
+  status: ColumnType<QuestionStatus, QuestionStatus | undefined, QuestionStatus>;
+  /** The moderators' conclusion, as typed (comment markup) and as shown. */
+  summary_source: ColumnType<string, string | undefined, string>;
+  summary_html: ColumnType<string, string | undefined, string>;
+  summary_updated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date>;
 }

@@ -1,5 +1,5 @@
 import type { QuestionWithCount } from './question.repository.js';
-import type { QuestionRow } from './question.table.js';
+import type { QuestionRow, QuestionStatus } from './question.table.js';
 
 /** A question as the rest of the application sees it. */
 export interface Question {
@@ -13,6 +13,11 @@ export interface Question {
   passage: string;
   /** Closed to new comments by a moderator. */
   closed: boolean;
+  /** What became of it; a concluded question still takes answers unless closed. */
+  status: QuestionStatus;
+  /** The moderators' summary (safe HTML), empty until one is written. */
+  summaryHtml: string;
+  summaryUpdatedAt: Date | null;
   answerCount?: number;
 }
 
@@ -27,6 +32,9 @@ export function toQuestion(row: QuestionRow | QuestionWithCount): Question {
     quoteStart: row.quote_start,
     passage: row.passage,
     closed: row.closed_at !== null,
+    status: row.status,
+    summaryHtml: row.summary_html,
+    summaryUpdatedAt: row.summary_updated_at ? new Date(row.summary_updated_at) : null,
   };
   if ('answer_count' in row) question.answerCount = row.answer_count;
   return question;

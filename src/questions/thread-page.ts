@@ -5,6 +5,8 @@ import type { CommentService } from '../comments/comment.service.js';
 import type { FormValues } from '../comments/comment-form.js';
 import { BODY_LIMIT } from '../comments/comment-form.js';
 import { threadView } from '../comments/comment-view.js';
+import { statusBadge } from '../conclusions/question-status.js';
+import { summaryView } from '../conclusions/summary-view.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import type { Csrf } from '../http/csrf.js';
@@ -166,6 +168,8 @@ export function createThreadPage(deps: ThreadPageDeps) {
         url: path,
       },
       post: section.post,
+      status: statusBadge(question.status),
+      summary: summaryView(question),
       answerCount: section.answerCount,
       feed: { url: `${path}/feed.xml`, title: `Answers to “${question.wording}”` },
       highlights: section.highlights,

@@ -32,7 +32,20 @@ export interface ForumSettings {
   readonly mapMinVoters: number;
   /** …on at least this many comments with enough votes each. */
   readonly mapMinComments: number;
+  /** The public reasons a moderator picks from when trashing a comment or marking it spam. */
+  readonly removalReasons: readonly string[];
+  /** The public moderation record names moderators (by their public name) only when admins allow it. */
+  readonly publicModeratorNames: boolean;
 }
+
+/** The reasons offered until admins change them. */
+export const DEFAULT_REMOVAL_REASONS: readonly string[] = Object.freeze([
+  'Off topic',
+  'Personal attack',
+  'Spam or advertising',
+  'Personal information about someone',
+  'Said already (duplicate)',
+]);
 
 /** A comma-separated list, as moderation words are given in the environment. */
 export const wordList = (value: string): string[] =>

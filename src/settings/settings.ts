@@ -23,14 +23,24 @@ export const editableSettings = {
   captchaEnabled: z.boolean(),
   captchaMinSeconds: count(0, 3600, 'Enter a number of seconds from 0 to 3600'),
   reportThreshold: count(1, 1000, 'Enter a whole number from 1 to 1000'),
+  removalReasons: z.array(z.string().max(200, 'Each reason must be 200 characters or fewer')).max(50),
+  publicModeratorNames: z.boolean(),
 } satisfies Partial<Record<keyof ForumSettings, z.ZodType>>;
 
 export type EditableSetting = keyof typeof editableSettings;
 export type SettingsChange = Partial<Pick<ForumSettings, EditableSetting>>;
 export const EDITABLE_KEYS = Object.keys(editableSettings) as EditableSetting[];
 
-const BOOLEANS = new Set<EditableSetting>(['holdAll', 'holdNewEmails', 'duplicateCheck', 'captchaEnabled']);
+const BOOLEANS = new Set<EditableSetting>([
+  'holdAll',
+  'holdNewEmails',
+  'duplicateCheck',
+  'captchaEnabled',
+  'publicModeratorNames',
+]);
 const WORD_LISTS = new Set<EditableSetting>(['moderationWords', 'disallowedWords']);
+/** One entry per line; commas belong to the entry (a reason is a phrase). */
+const LINE_LISTS = new Set<EditableSetting>(['removalReasons']);
 
 /** Stored values over the defaults, each checked; anything unreadable keeps its default. */
 export function mergeSettings(defaults: ForumSettings, stored: ReadonlyMap<string, unknown>): ForumSettings {
@@ -65,7 +75,16 @@ export function parseSettingsForm(body: Record<string, unknown>): SettingsForm {
       continue;
     }
     values[key] = text;
-    const candidate = WORD_LISTS.has(key) ? [...new Set(wordList(text.replace(/\r/g, '')))] : text.trim();
+    const lines = text
+      .replace(/\r/g, '')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    const candidate = WORD_LISTS.has(key)
+      ? [...new Set(wordList(text.replace(/\r/g, '')))]
+      : LINE_LISTS.has(key)
+        ? [...new Set(lines)]
+        : text.trim();
     const parsed = editableSettings[key].safeParse(candidate === '' ? undefined : candidate);
     if (parsed.success) change[key] = parsed.data;
     else errors[key] = parsed.error.issues[0]?.message ?? 'Enter a valid value';

@@ -193,7 +193,7 @@ describe('a question page', () => {
     expect((await writer.get(`/questions/${slug}?page=2`)).text).toContain(`id="comment-${commentIdFrom(answerHeld)}"`);
   });
 
-  it('still shows the approved replies of a removed comment, and sends its address to the question', async () => {
+  it('shows a removed comment with approved replies as a tombstone, its replies under it, and sends its address to the question', async () => {
     const slug = 'what-is-their-definition-of-carry-out-hostile';
     const parent = commentIdFrom(await answer(forum.browser(), slug, { body: 'to be removed' }));
     const reply = commentIdFrom(
@@ -202,7 +202,8 @@ describe('a question page', () => {
     await sql`update comments set status = 'trash' where id = ${parent}`.execute(forum.db);
     // Removed behind the forum's back, but no page is kept since the reply was posted.
     const page = await forum.browser().get(`/questions/${slug}`).expect(200);
-    expect(page.text).not.toContain(`id="comment-${parent}"`);
+    expect(page.text).toContain(`<li class="comment comment--removed" id="comment-${parent}">`);
+    expect(page.text).not.toContain('to be removed');
     expect(page.text).toContain(`id="comment-${reply}"`);
     await forum.browser().get(`/comments/${parent}`).expect(302).expect('Location', `/questions/${slug}`);
   });

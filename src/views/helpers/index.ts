@@ -1,4 +1,5 @@
 import type { HelperDelegate } from 'handlebars';
+import { eq } from './eq.js';
 import { exactTime } from './exact-time.js';
 import { longDate } from './long-date.js';
 import { plural } from './plural.js';
@@ -11,4 +12,5 @@ export const helpers: Record<string, HelperDelegate> = {
   relativeTime: (date: Date) => relativeTime(date),
   exactTime: (date: Date) => exactTime(date),
   isoTime: (date: Date) => date.toISOString(),
+  eq: (a: unknown, b: unknown) => eq(a, b),
 };
