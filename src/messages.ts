@@ -71,5 +71,10 @@ export const messages = {
   passageTooLong: (limit: number) => `The passage must be ${limit.toLocaleString('en-GB')} characters or fewer`,
   postRequired: 'Choose the post the question belongs to',
   highlightNotApproved: 'Only approved comments can be highlighted',
+  listQueryInvalid:
+    'That list cannot be shown. Use sort=active, newest or answers, a page number from 1, and a post’s address name',
+  postNotFound: 'There is no post at this address. It may have been moved',
+  listPageNotFound: 'There is no such page of this list',
+  noPostYet: 'No post has been imported yet. Run `npm run import -- <file>`.',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

@@ -10,6 +10,7 @@ import type { PostTable } from '../posts/post.table.js';
 import type { QuestionTable } from '../questions/question.table.js';
 import type { SessionTable } from '../sessions/session.table.js';
 import type { SettingTable } from '../settings/settings.table.js';
+import type { ReaderMarksTable } from '../visits/reader-marks.table.js';
 
 /** Every table the application reads and writes, as Kysely sees them. */
 export interface Database {
@@ -28,6 +29,7 @@ export interface Database {
   forum_events: ForumEventTable;
   forum_event_horizon: ForumEventHorizonTable;
   forum_event_cursors: ForumEventCursorTable;
+  reader_marks: ReaderMarksTable;
 }
 
 export type DB = Kysely<Database>;

@@ -1,4 +1,3 @@
-import type { QuestionWithCount } from './question.repository.js';
 import type { QuestionRow } from './question.table.js';
 
 /** A question as the rest of the application sees it. */
@@ -14,9 +13,12 @@ export interface Question {
   /** Closed to new comments by a moderator. */
   closed: boolean;
   answerCount?: number;
+  /** The newest approved answer: its id (for "N new") and when it was written. */
+  lastAnswerId?: number | null;
+  lastAnswerAt?: Date | null;
 }
 
-export function toQuestion(row: QuestionRow | QuestionWithCount): Question {
+export function toQuestion(row: QuestionRow): Question {
   const question: Question = {
     id: row.id,
     postId: row.post_id,
@@ -28,7 +30,12 @@ export function toQuestion(row: QuestionRow | QuestionWithCount): Question {
     passage: row.passage,
     closed: row.closed_at !== null,
   };
-  if ('answer_count' in row) question.answerCount = row.answer_count;
+  // Kept on the row by the comments' triggers (see the question-activity migration).
+  if (row.answer_count !== undefined) {
+    question.answerCount = row.answer_count;
+    question.lastAnswerId = row.last_answer_id;
+    question.lastAnswerAt = row.last_answer_at;
+  }
   return question;
 }
 
