@@ -29,6 +29,7 @@ import { createModeratorAccounts, type ModeratorAccounts } from './moderators/mo
 import { signInRoutes } from './moderators/sign-in.routes.js';
 import { createSignIn } from './moderators/sign-in.service.js';
 import { PUBLIC_DIR } from './paths.js';
+import { frontPageRoutes } from './questions/front-page.routes.js';
 import { createPageCaches } from './questions/page-caches.js';
 import { questionRoutes } from './questions/question.routes.js';
 import { createQuestionModeration } from './questions/question-moderation.service.js';
@@ -36,6 +37,7 @@ import { createThreadPage } from './questions/thread-page.js';
 import { sessionMiddleware } from './sessions/session.js';
 import { createSettingsService, type SettingsService } from './settings/settings.service.js';
 import { loadTemplates, type Templates } from './views/templates.js';
+import { createVisits } from './visits/visits.service.js';
 
 export interface AppDeps {
   db: DB;
@@ -72,6 +74,7 @@ export function createApp(deps: AppDeps): Forum {
   const servedOverTls = config.publicUrl.startsWith('https://');
   const csrf = createCsrf(config.sessionSecret, servedOverTls);
   const caches = createPageCaches(db, log);
+  const visits = createVisits(db);
   const renderThreadPage = createThreadPage({
     db,
     templates,
@@ -81,6 +84,7 @@ export function createApp(deps: AppDeps): Forum {
     csrf,
     cache: caches.threads,
     relayedSeq: log.relayedSeq,
+    visits,
   });
 
   const app = express();
@@ -142,16 +146,25 @@ export function createApp(deps: AppDeps): Forum {
 
   app.use(healthRoutes(db));
   app.use(
-    questionRoutes({
+    frontPageRoutes({
       db,
       templates,
+      publicUrl: config.publicUrl,
+      visits,
+      postPages: caches.posts,
+      frontPages: caches.fronts,
+      questionLists: caches.questionLists,
+    }),
+  );
+  app.use(
+    questionRoutes({
+      db,
       settings,
       renderThreadPage,
-      publicUrl: config.publicUrl,
       secret: config.sessionSecret,
       limits,
       csrf,
-      postPages: caches.posts,
+      questionLists: caches.questionLists,
       questions: caches.questions,
     }),
   );

@@ -28,6 +28,8 @@ export interface ListedQuestion {
   id: number;
   slug: string;
   wording: string;
+  quote: string;
+  passage: string;
   url: string;
   answerCount: number;
   lastAnswerId: number | null;
@@ -73,6 +75,8 @@ export function toListedQuestion(row: QuestionRow | ListedQuestionRow): ListedQu
     id: row.id,
     slug: row.slug,
     wording: row.wording,
+    quote: row.quote,
+    passage: row.passage,
     url: questionPath(row.slug),
     answerCount: row.answer_count,
     lastAnswerId: row.last_answer_id,
