@@ -176,7 +176,9 @@ async function prepareDatabase() {
       await seedFakeForum(database.db, { posts, questions: questionCount, comments, maxDepth: 5 });
       const seconds = ((performance.now() - seeding) / 1000).toFixed(1);
       const say = (n: number) => n.toLocaleString('en-GB');
-      console.log(`Seeded ${say(posts)} posts, ${say(questionCount)} questions, ${say(comments)} comments in ${seconds} s`);
+      console.log(
+        `Seeded ${say(posts)} posts, ${say(questionCount)} questions, ${say(comments)} comments in ${seconds} s`,
+      );
       await markReturningReader(database.db);
     }
     // Fresh statistics, as a server's autovacuum would have them after such an insert.
@@ -210,17 +212,16 @@ async function markReturningReader(db: DB) {
         eb(
           'id',
           'in',
-          eb
-            .selectFrom('questions')
-            .select('id')
-            .orderBy(sql`coalesce(last_answer_at, created_at)`, 'desc')
-            .limit(300),
+          eb.selectFrom('questions').select('id').orderBy(sql`coalesce(last_answer_at, created_at)`, 'desc').limit(300),
         ),
       ]),
     )
     .execute();
   const marks = Object.fromEntries(rows.map((row) => [String(row.id), Math.max(0, (row.last_answer_id ?? 0) - 3)]));
-  await db.insertInto('reader_marks').values({ visitor_id: RETURNING_READER, marks: JSON.stringify(marks) }).execute();
+  await db
+    .insertInto('reader_marks')
+    .values({ visitor_id: RETURNING_READER, marks: JSON.stringify(marks) })
+    .execute();
 }
 
 /**

@@ -47,7 +47,9 @@ export async function seedFakeForum(db: DB, options: SeedFakeForumOptions): Prom
   for (let p = 0; p < options.posts; p += 1) {
     const perPost = Math.floor(options.questions / options.posts) + (p < options.questions % options.posts ? 1 : 0);
     const topic = TOPICS[p % TOPICS.length] as string;
-    const paragraphs = [`A made-up post on ${topic}, number ${p + 1}, written to see how the forum copes with many posts.`];
+    const paragraphs = [
+      `A made-up post on ${topic}, number ${p + 1}, written to see how the forum copes with many posts.`,
+    ];
     const questions = [];
     let offset = paragraphs[0]?.length ?? 0;
     for (let q = 0; q < perPost; q += 1) {
@@ -83,12 +85,7 @@ export async function seedFakeForum(db: DB, options: SeedFakeForumOptions): Prom
     );
     options.onProgress?.('posts', p + 1, options.posts);
   }
-  const rows = await db
-    .selectFrom('questions')
-    .select('id')
-    .where('slug', 'like', 'fake-%')
-    .orderBy('id')
-    .execute();
+  const rows = await db.selectFrom('questions').select('id').where('slug', 'like', 'fake-%').orderBy('id').execute();
   questionIds.push(...rows.map((row) => row.id));
 
   const counts = spread(options.comments, questionIds.length, random);

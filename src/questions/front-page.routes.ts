@@ -16,8 +16,8 @@ import {
   type ListedQuestion,
   loadFrontPage,
   loadQuestionList,
-  type QuestionList,
   postPath,
+  type QuestionList,
   toListedQuestion,
 } from './front-page.js';
 import type { PageCache } from './page-cache.js';
@@ -25,7 +25,7 @@ import { ALL_POSTS } from './page-caches.js';
 import { commentPath, toQuestion } from './question.js';
 import { listQuestionsWithCounts } from './question.repository.js';
 import { type QuestionSort, questionSorts } from './question-list.repository.js';
-import { pageWindow, LIVE_SCRIPT } from './thread-page.js';
+import { LIVE_SCRIPT, pageWindow } from './thread-page.js';
 
 /** A post page as every reader sees it, kept until an answer count changes; "N new" is merged per reader. */
 export interface PostPage {
@@ -138,13 +138,19 @@ export function frontPageRoutes(deps: FrontPageRoutesDeps): Router {
     const news = await visits.newAnswers(reader.marks, questions);
     return (question: ListedQuestion) => {
       const found = news.get(question.id);
-      return found ? { ...question, news: { count: found.count, url: commentPath(question.slug, found.firstId) } } : question;
+      return found
+        ? { ...question, news: { count: found.count, url: commentPath(question.slug, found.firstId) } }
+        : question;
     };
   }
 
   async function sendPostPage(req: Request, res: Response, page: PostPage) {
     const merge = await withNews(req, res, page.questions);
-    sendPersonal(req, res, templates.page('post', { ...page, scripts: [LIVE_SCRIPT], questions: page.questions.map(merge) }));
+    sendPersonal(
+      req,
+      res,
+      templates.page('post', { ...page, scripts: [LIVE_SCRIPT], questions: page.questions.map(merge) }),
+    );
   }
 
   router.get('/', async (req, res) => {
@@ -176,14 +182,23 @@ export function frontPageRoutes(deps: FrontPageRoutesDeps): Router {
           openingParagraphs: index.featured.opening.split('\n\n'),
         },
         posts: index.posts.map(withMerged),
-        pagination: listPagination(index.page, index.pageCount, (n) => (n === 1 ? '/' : `/?page=${n}`), 'Pages of posts'),
+        pagination: listPagination(
+          index.page,
+          index.pageCount,
+          (n) => (n === 1 ? '/' : `/?page=${n}`),
+          'Pages of posts',
+        ),
       }),
     );
   });
 
   router.get('/posts/:slug', async (req, res) => {
     const slug = req.params.slug;
-    await sendPostPage(req, res, await keptPostPage(`/posts/${slug}`, () => findPostBySlug(db, slug), messages.postNotFound));
+    await sendPostPage(
+      req,
+      res,
+      await keptPostPage(`/posts/${slug}`, () => findPostBySlug(db, slug), messages.postNotFound),
+    );
   });
 
   router.get('/questions', async (req, res) => {
@@ -207,7 +222,12 @@ export function frontPageRoutes(deps: FrontPageRoutesDeps): Router {
           current: sort === query.sort,
         })),
         questions: list.questions.map(merge),
-        pagination: listPagination(list.page, list.pageCount, (n) => questionsUrl({ ...query, page: n }), 'Pages of questions'),
+        pagination: listPagination(
+          list.page,
+          list.pageCount,
+          (n) => questionsUrl({ ...query, page: n }),
+          'Pages of questions',
+        ),
       }),
     );
   });

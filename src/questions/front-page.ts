@@ -9,6 +9,7 @@ import {
 import { postOpening } from '../posts/post-view.js';
 import { longDate } from '../views/helpers/long-date.js';
 import { questionPath } from './question.js';
+import type { QuestionRow } from './question.table.js';
 import {
   countQuestions,
   hasQuestionStatus,
@@ -17,7 +18,6 @@ import {
   type QuestionListFilter,
 } from './question-list.repository.js';
 import { type StatusView, statusView } from './question-status.js';
-import type { QuestionRow } from './question.table.js';
 
 /** Posts on a page of the front page, besides the featured one: each lists its questions. */
 export const POSTS_PER_PAGE = 10;
@@ -133,7 +133,12 @@ export async function loadQuestionList(
 ): Promise<QuestionList | undefined> {
   const post = query.post === undefined ? undefined : await findPostBySlug(db, query.post);
   if (query.post !== undefined && !post) return undefined;
-  const filter = { sort: query.sort, status: query.status, postId: post?.id, statusColumn: await hasQuestionStatus(db) };
+  const filter = {
+    sort: query.sort,
+    status: query.status,
+    postId: post?.id,
+    statusColumn: await hasQuestionStatus(db),
+  };
   const [rows, total] = await Promise.all([
     listQuestionPage(db, filter, { limit: QUESTIONS_PER_PAGE, offset: (query.page - 1) * QUESTIONS_PER_PAGE }),
     countQuestions(db, filter),

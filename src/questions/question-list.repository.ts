@@ -59,9 +59,7 @@ export function listQuestionPage(
 }
 
 export async function countQuestions(db: DB, filter: QuestionListFilter & { statusColumn: boolean }): Promise<number> {
-  const row = await filtered(db, filter)
-    .select(sql<number>`count(*)::int`.as('n'))
-    .executeTakeFirstOrThrow();
+  const row = await filtered(db, filter).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   return row.n;
 }
 
@@ -69,7 +67,9 @@ function filtered(db: DB, filter: QuestionListFilter & { statusColumn: boolean }
   let query = db.selectFrom('questions as q');
   if (filter.postId !== undefined) query = query.where('q.post_id', '=', filter.postId);
   if (filter.status !== undefined) {
-    query = filter.statusColumn ? query.where(sql.ref('q.status'), '=', filter.status) : query.where(sql<boolean>`false`);
+    query = filter.statusColumn
+      ? query.where(sql.ref('q.status'), '=', filter.status)
+      : query.where(sql<boolean>`false`);
   }
   return query;
 }

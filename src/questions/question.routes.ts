@@ -77,7 +77,10 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
       total: list.total,
       page: list.page,
       page_count: list.pageCount,
-      next_url: list.page < list.pageCount ? `/api${questionsUrl({ ...query, page: list.page + 1 }).replaceAll('&amp;', '&')}` : null,
+      next_url:
+        list.page < list.pageCount
+          ? `/api${questionsUrl({ ...query, page: list.page + 1 }).replaceAll('&amp;', '&')}`
+          : null,
     });
   });
 

@@ -16,9 +16,8 @@ import { findPostById } from '../posts/post.repository.js';
 import { renderPassage } from '../posts/post-view.js';
 import type { SettingsSource } from '../settings/settings.service.js';
 import type { Templates } from '../views/templates.js';
-import type { Visits } from '../visits/visits.service.js';
+import type { ReaderMarks, Visits } from '../visits/visits.service.js';
 import type { PageCache } from './page-cache.js';
-import type { ReaderMarks } from '../visits/visits.service.js';
 import { commentPath, type Question, questionPath } from './question.js';
 
 export interface ThreadPageDeps {

@@ -45,11 +45,7 @@ export async function countNewAnswers(
 export function newAnswersQuery(db: DB, seen: readonly { questionId: number; after: number }[]) {
   return db
     .selectFrom('comments')
-    .select([
-      'question_id as questionId',
-      sql<number>`count(*)::int`.as('count'),
-      sql<number>`min(id)`.as('firstId'),
-    ])
+    .select(['question_id as questionId', sql<number>`count(*)::int`.as('count'), sql<number>`min(id)`.as('firstId')])
     .where('status', '=', 'approved')
     .where((eb) =>
       eb.or(seen.map(({ questionId, after }) => eb.and([eb('question_id', '=', questionId), eb('id', '>', after)]))),

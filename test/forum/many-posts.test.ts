@@ -15,9 +15,21 @@ let forum: TestForum;
 async function addPost(slug: string, title: string, publishedOn: string | null, wordings: string[]) {
   await insertPostWithQuestions(
     forum.db,
-    { slug, title, category: null, published_on: publishedOn, source_title: null, source_name: null, source_line: null, body: `${title}: the opening paragraph.\n\nThe rest of it.` },
+    {
+      slug,
+      title,
+      category: null,
+      published_on: publishedOn,
+      source_title: null,
+      source_name: null,
+      source_line: null,
+      body: `${title}: the opening paragraph.\n\nThe rest of it.`,
+    },
     wordings.map((wording, position) => ({
-      slug: wording.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-').replace(/-$/, ''),
+      slug: wording
+        .toLowerCase()
+        .replaceAll(/[^a-z0-9]+/g, '-')
+        .replace(/-$/, ''),
       position,
       wording,
       quote: '',
@@ -47,7 +59,9 @@ const slugsIn = (html: string) => [...html.matchAll(/data-question-slug="([^"]+)
 describe('the front page with several posts', () => {
   it('features the newest post with its opening and questions, then the others newest first', async () => {
     const res = await forum.browser().get('/').expect(200);
-    expect(res.text).toContain('<h1 class="featured__title" id="featured-heading"><a href="/posts/newest-post">The newest post</a></h1>');
+    expect(res.text).toContain(
+      '<h1 class="featured__title" id="featured-heading"><a href="/posts/newest-post">The newest post</a></h1>',
+    );
     expect(res.text).toContain('<p>The newest post: the opening paragraph.</p>');
     expect(itemOf(res.text, 'what-comes-next')).toContain('0 answers');
     const multilateral = res.text.indexOf('href="/posts/multilateral-cyber-security"');
@@ -71,7 +85,9 @@ describe('the front page with several posts', () => {
   it('links every page to the front page and all questions, and the footer to the feed and the API', async () => {
     for (const path of ['/', '/questions', '/questions/who-decides', '/posts/older-post']) {
       const res = await forum.browser().get(path).expect(200);
-      expect(res.text).toContain('<nav class="site-nav" aria-label="Site"><a href="/">Front page</a> <a href="/questions">All questions</a></nav>');
+      expect(res.text).toContain(
+        '<nav class="site-nav" aria-label="Site"><a href="/">Front page</a> <a href="/questions">All questions</a></nav>',
+      );
       expect(res.text).toContain('<a href="/feed.xml">');
       expect(res.text).toContain('<a href="/api/questions">');
     }
@@ -98,7 +114,11 @@ describe('every question', () => {
     const older = await forum.browser().get('/questions?post=older-post').expect(200);
     expect(slugsIn(older.text).sort()).toEqual(['is-older-better', 'who-decides']);
     // Until questions have statuses (issue 14), none has the one asked for.
-    const hasStatus = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_name = 'questions' and column_name = 'status'`.execute(forum.db);
+    const hasStatus = await sql<{
+      n: number;
+    }>`select count(*)::int as n from information_schema.columns where table_name = 'questions' and column_name = 'status'`.execute(
+      forum.db,
+    );
     if (hasStatus.rows[0]?.n === 0) {
       const open = await forum.browser().get('/questions?status=open').expect(200);
       expect(slugsIn(open.text)).toEqual([]);
@@ -114,7 +134,17 @@ describe('every question', () => {
     expect(all.body.questions).toHaveLength(12);
     expect(all.body.page).toBeUndefined();
     expect(Object.keys(all.body.questions[0])).toEqual(
-      expect.arrayContaining(['id', 'slug', 'wording', 'quote', 'passage', 'answer_count', 'closed', 'url', 'comments_url']),
+      expect.arrayContaining([
+        'id',
+        'slug',
+        'wording',
+        'quote',
+        'passage',
+        'answer_count',
+        'closed',
+        'url',
+        'comments_url',
+      ]),
     );
     const byAnswers = await forum.browser().get('/api/questions?sort=answers&post=older-post').expect(200);
     expect(byAnswers.body.questions.map((q: { slug: string }) => q.slug)).toEqual(['is-older-better', 'who-decides']);
@@ -130,7 +160,11 @@ describe('every question', () => {
   it('keeps counts and the last answer on the question through moderation', async () => {
     const id = commentIdFrom(await answer(forum.browser(), 'who-decides'));
     const row = () =>
-      forum.db.selectFrom('questions').select(['answer_count', 'last_answer_id']).where('slug', '=', 'who-decides').executeTakeFirstOrThrow();
+      forum.db
+        .selectFrom('questions')
+        .select(['answer_count', 'last_answer_id'])
+        .where('slug', '=', 'who-decides')
+        .executeTakeFirstOrThrow();
     expect(await row()).toEqual({ answer_count: 2, last_answer_id: id });
     await forum.db.updateTable('comments').set({ status: 'trash' }).where('id', '=', id).execute();
     expect((await row()).answer_count).toBe(1);
@@ -159,9 +193,12 @@ describe('new since your last visit', () => {
     for (const path of ['/', '/questions', '/posts/newest-post']) {
       const res = await me.get(path).expect(200);
       const item = itemOf(res.text, 'what-comes-next');
-      expect(item, path).toContain(`<a class="question-list__new" href="/questions/what-comes-next/comments/${newId}" data-new-count="1">1 new<span class="sr-only"> since your last visit</span></a>`);
+      expect(item, path).toContain(
+        `<a class="question-list__new" href="/questions/what-comes-next/comments/${newId}" data-new-count="1">1 new<span class="sr-only"> since your last visit</span></a>`,
+      );
       // Only questions I opened: the others have no marks.
-      if (path !== '/posts/newest-post') expect(itemOf(res.text, 'is-older-better')).not.toContain('question-list__new');
+      if (path !== '/posts/newest-post')
+        expect(itemOf(res.text, 'is-older-better')).not.toContain('question-list__new');
     }
     // Another reader, who never opened it, sees no "new".
     expect(itemOf((await reader().get('/')).text, 'what-comes-next')).not.toContain('question-list__new');
@@ -184,7 +221,9 @@ describe('new since your last visit', () => {
     const thread = await me.get('/questions/what-comes-next').expect(200);
     expect(thread.text).toMatch(/data-last-seen="(\d+)"/);
     expect(Number(/data-last-seen="(\d+)"/.exec(thread.text)?.[1])).toBeLessThan(newId);
-    expect(thread.text).toContain(`1 new since your last visit · <a href="#comment-${newId}" data-jump-new>Jump to first new</a>`);
+    expect(thread.text).toContain(
+      `1 new since your last visit · <a href="#comment-${newId}" data-jump-new>Jump to first new</a>`,
+    );
     expect(thread.text).toContain(`id="comment-${newId}"`);
 
     const after = await me.get('/').expect(200);
@@ -197,7 +236,10 @@ describe('new since your last visit', () => {
   it('forgets readers not seen for 90 days', async () => {
     await answer(forum.browser(), 'what-comes-next', { author: 'Chen' });
     expect(itemOf((await me.get('/')).text, 'what-comes-next')).toContain('1 new');
-    await forum.db.updateTable('reader_marks').set({ seen_at: new Date(Date.now() - 91 * 24 * 3600 * 1000) }).execute();
+    await forum.db
+      .updateTable('reader_marks')
+      .set({ seen_at: new Date(Date.now() - 91 * 24 * 3600 * 1000) })
+      .execute();
     expect(await createVisits(forum.db).forgetOld()).toBeGreaterThan(0);
     expect(itemOf((await me.get('/')).text, 'what-comes-next')).not.toContain('question-list__new');
   });
