@@ -136,12 +136,27 @@ export function frontPageRoutes(deps: FrontPageRoutesDeps): Router {
     // The next thread they open is remembered from then on.
     ensureVisitorId(req, res);
     const news = await visits.newAnswers(reader.marks, questions);
-    return (question: ListedQuestion) => {
+    return (question: ListedQuestion): { html: string } => {
       const found = news.get(question.id);
-      return found
-        ? { ...question, news: { count: found.count, url: commentPath(question.slug, found.firstId) } }
-        : question;
+      if (!found) return { html: sharedItem(question) };
+      const url = commentPath(question.slug, found.firstId);
+      return { html: templates.partial('question-item', { ...question, news: { count: found.count, url } }) };
     };
+  }
+
+  /**
+   * A question's list item as every reader without news sees it, rendered once per kept
+   * question (a front page has a hundred or more: rendering them on every view was most
+   * of its time). Dropped with the kept page the question belongs to.
+   */
+  const sharedItems = new WeakMap<ListedQuestion, string>();
+  function sharedItem(question: ListedQuestion): string {
+    let html = sharedItems.get(question);
+    if (html === undefined) {
+      html = templates.partial('question-item', question);
+      sharedItems.set(question, html);
+    }
+    return html;
   }
 
   async function sendPostPage(req: Request, res: Response, page: PostPage) {
