@@ -135,7 +135,7 @@ export function frontPageRoutes(deps: FrontPageRoutesDeps): Router {
     const reader = await visits.marksOf(visitorIdOf(req));
     // The next thread they open is remembered from then on.
     ensureVisitorId(req, res);
-    const news = await visits.newAnswers(reader.marks, questions);
+    const news = await visits.newAnswers(reader, questions);
     return (question: ListedQuestion): { html: string } => {
       const found = news.get(question.id);
       if (!found) return { html: sharedItem(question) };

@@ -120,15 +120,13 @@ export function createThreadPage(deps: ThreadPageDeps) {
     const seen = deps.visits.lastSeen(reader.marks, question.id);
     const found =
       seen !== undefined && section.latestId > seen
-        ? (await deps.visits.newAnswers(reader.marks, [{ id: question.id, lastAnswerId: section.latestId }])).get(
-            question.id,
-          )
+        ? (await deps.visits.newAnswers(reader, [{ id: question.id, lastAnswerId: section.latestId }])).get(question.id)
         : undefined;
     await deps.visits.recordVisit(reader, question.id, section.latestId);
     if (seen === undefined) return null;
     if (!found) return { lastSeen: seen, count: 0, firstUrl: null };
-    // In reading order: the first new comment a reader comes to on this page.
-    const onThisPage = section.comments.find((c) => c.id > seen && c.status === 'approved');
+    // In reading order: the first new comment a reader comes to on this page (not their own).
+    const onThisPage = section.comments.find((c) => c.id >= found.firstId && c.status === 'approved');
     return {
       lastSeen: seen,
       count: found.count,

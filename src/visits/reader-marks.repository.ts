@@ -32,18 +32,22 @@ export interface NewAnswers {
   firstId: number;
 }
 
-/** newAnswersQuery's rows: approved answers after each mark, counted in one query for a whole page. */
+/**
+ * newAnswersQuery's rows: approved answers after each mark, counted in one query for a
+ * whole page. The reader's own answers are not news to them.
+ */
 export async function countNewAnswers(
   db: DB,
   seen: readonly { questionId: number; after: number }[],
+  visitorId?: string,
 ): Promise<NewAnswers[]> {
   if (seen.length === 0) return [];
-  return newAnswersQuery(db, seen).execute();
+  return newAnswersQuery(db, seen, visitorId).execute();
 }
 
 /** countNewAnswers's query, unexecuted, so that a test can check its plan. */
-export function newAnswersQuery(db: DB, seen: readonly { questionId: number; after: number }[]) {
-  return db
+export function newAnswersQuery(db: DB, seen: readonly { questionId: number; after: number }[], visitorId?: string) {
+  const query = db
     .selectFrom('comments')
     .select(['question_id as questionId', sql<number>`count(*)::int`.as('count'), sql<number>`min(id)`.as('firstId')])
     .where('status', '=', 'approved')
@@ -51,4 +55,7 @@ export function newAnswersQuery(db: DB, seen: readonly { questionId: number; aft
       eb.or(seen.map(({ questionId, after }) => eb.and([eb('question_id', '=', questionId), eb('id', '>', after)]))),
     )
     .groupBy('question_id');
+  return visitorId === undefined
+    ? query
+    : query.where((eb) => eb.or([eb('visitor_id', 'is', null), eb('visitor_id', '!=', visitorId)]));
 }

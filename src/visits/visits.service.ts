@@ -31,10 +31,10 @@ export function createVisits(db: DB) {
 
     /** Answers published since the reader last opened each question, by question id (only those with some). */
     async newAnswers(
-      marks: Marks,
+      reader: ReaderMarks,
       questions: readonly { id: number; lastAnswerId: number | null }[],
     ): Promise<Map<number, NewAnswers>> {
-      const rows = await countNewAnswers(db, questionsWithNews(marks, questions));
+      const rows = await countNewAnswers(db, questionsWithNews(reader.marks, questions), reader.visitorId);
       return new Map(rows.map((row) => [row.questionId, row]));
     },
 

@@ -233,6 +233,13 @@ describe('new since your last visit', () => {
     expect(again.text).not.toContain('data-jump-new');
   });
 
+  it('does not count my own answers as new', async () => {
+    await answer(me, 'what-comes-next', { author: 'Me' });
+    expect(itemOf((await me.get('/')).text, 'what-comes-next')).not.toContain('question-list__new');
+    const thread = await me.get('/questions/what-comes-next').expect(200);
+    expect(thread.text).not.toContain('data-jump-new');
+  });
+
   it('forgets readers not seen for 90 days', async () => {
     await answer(forum.browser(), 'what-comes-next', { author: 'Chen' });
     expect(itemOf((await me.get('/')).text, 'what-comes-next')).toContain('1 new');
