@@ -45,17 +45,26 @@ export async function countNewAnswers(
   return newAnswersQuery(db, seen, visitorId).execute();
 }
 
-/** countNewAnswers's query, unexecuted, so that a test can check its plan. */
+/**
+ * countNewAnswers's query, unexecuted, so that a test can check its plan. One index range
+ * scan per question (question_id, status, id > mark) from arrays: a plan made once,
+ * however many questions a page lists (an OR per question took the planner ~1 ms each).
+ */
 export function newAnswersQuery(db: DB, seen: readonly { questionId: number; after: number }[], visitorId?: string) {
-  const query = db
-    .selectFrom('comments')
-    .select(['question_id as questionId', sql<number>`count(*)::int`.as('count'), sql<number>`min(id)`.as('firstId')])
-    .where('status', '=', 'approved')
-    .where((eb) =>
-      eb.or(seen.map(({ questionId, after }) => eb.and([eb('question_id', '=', questionId), eb('id', '>', after)]))),
-    )
-    .groupBy('question_id');
-  return visitorId === undefined
-    ? query
-    : query.where((eb) => eb.or([eb('visitor_id', 'is', null), eb('visitor_id', '!=', visitorId)]));
+  const ids = seen.map((s) => s.questionId);
+  const afters = seen.map((s) => s.after);
+  const notMine = visitorId === undefined ? sql`true` : sql`(c.visitor_id is null or c.visitor_id <> ${visitorId})`;
+  const query = sql<NewAnswers>`
+    select s.question_id as "questionId", n.count, n.first_id as "firstId"
+    from unnest(${ids}::int[], ${afters}::int[]) as s(question_id, after)
+    cross join lateral (
+      select count(*)::int as count, min(c.id) as first_id
+      from comments c
+      where c.question_id = s.question_id and c.status = 'approved' and c.id > s.after and ${notMine}
+    ) n
+    where n.count > 0`;
+  return {
+    compile: () => query.compile(db),
+    execute: async () => (await query.execute(db)).rows,
+  };
 }
