@@ -6,6 +6,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientEvents, LiveComment, ServerEvents } from '../src/live/socket-contract.js';
+import { markNewComments } from './new-marks.js';
 
 type LiveSocket = Socket<ServerEvents, ClientEvents>;
 
@@ -41,6 +42,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 
 const thread = document.querySelector<HTMLElement>('[data-thread-live]');
 const frontPage = document.querySelector<HTMLElement>('[data-questions-live]');
+if (thread) markNewComments(thread);
 if (thread) followThread(thread);
 else if (frontPage) followAnswerCounts(frontPage);
 refreshRelativeTimes();

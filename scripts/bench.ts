@@ -9,8 +9,10 @@ import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { seedFakeThread } from '../src/comments/seed-fake-thread.js';
 import { connectDatabase, connectServer } from '../src/db/connect.js';
+import type { DB } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { PROJECT_ROOT } from '../src/paths.js';
+import { seedFakeForum } from '../src/posts/seed-fake-forum.js';
 import { questionPath } from '../src/questions/question.js';
 import { listQuestionsWithCounts } from '../src/questions/question.repository.js';
 import { seedPosts } from '../src/seed.js';
@@ -27,7 +29,10 @@ import {
  * `npm run bench`: the built forum (dist/src/main.js) in a child process on a fresh
  * database, loaded with autocannon case by case (issue 6): a static file as the limit,
  * /healthz, thread pages of 100, 1,000 and 10,000 comments, the front page, search
- * over 100,000 comments (issue 15), and posting.
+ * over 100,000 comments (issue 15), and posting. With `--forum 500,5000,100000` it adds
+ * that many made-up posts, questions and comments first, and measures the front page
+ * index, /questions and a post page at that size, also as a returning reader whose marks
+ * are merged in (issue 17).
  * With DATABASE_URL a new database is made on that server and dropped afterwards;
  * without, an embedded one lives in a temporary folder. Results go to
  * docs/bench/latest.json and docs/PERFORMANCE.md. Not a test: the figures depend on
@@ -37,14 +42,25 @@ const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '10,50' },
+    // Many posts (issue 17): made-up posts, questions and comments besides the seed post.
+    forum: { type: 'string' },
   },
 });
 const SECONDS = Number(args.duration);
 const CONNECTIONS = args.connections.split(',').map(Number);
-if (!(SECONDS > 0) || CONNECTIONS.some((n) => !(n > 0))) {
-  console.error('Usage: npm run bench -- [--duration <seconds per case>] [--connections 10,50]');
+const FORUM = args.forum?.split(',').map(Number);
+if (
+  !(SECONDS > 0) ||
+  CONNECTIONS.some((n) => !(n > 0)) ||
+  (FORUM && (FORUM.length !== 3 || FORUM.some((n) => !Number.isInteger(n) || n < 0) || !(FORUM[0] && FORUM[0] > 0)))
+) {
+  console.error(
+    'Usage: npm run bench -- [--duration <seconds per case>] [--connections 10,50] [--forum <posts>,<questions>,<comments>]',
+  );
   process.exit(2);
 }
+/** A browser that has opened many questions: its marks are merged into every list it reads. */
+const RETURNING_READER = 'bench-returning-reader-0001';
 const WARM_UP_SECONDS = 1;
 const THREAD_SIZES = [100, 1_000, 10_000] as const;
 /**
@@ -181,9 +197,19 @@ async function prepareDatabase() {
     console.log(
       `Seeded ${rest.toLocaleString('en-GB')} more comments (for search) under /questions/${searchQuestion.slug} in ${seconds} s`,
     );
+    if (FORUM) {
+      const [posts, questionCount, comments] = FORUM as [number, number, number];
+      const seeding = performance.now();
+      await seedFakeForum(database.db, { posts, questions: questionCount, comments, maxDepth: 5 });
+      const seconds = ((performance.now() - seeding) / 1000).toFixed(1);
+      const say = (n: number) => n.toLocaleString('en-GB');
+      console.log(
+        `Seeded ${say(posts)} posts, ${say(questionCount)} questions, ${say(comments)} comments in ${seconds} s`,
+      );
+      await markReturningReader(database.db);
+    }
     // Fresh statistics, as a server's autovacuum would have them after such an insert.
-    await sql`vacuum analyze comments`.execute(database.db);
-    await sql`vacuum analyze questions`.execute(database.db);
+    await sql`vacuum analyze`.execute(database.db);
     const { rows } = await sql<{ version: string }>`select version()`.execute(database.db);
     return {
       slugs: {
@@ -195,6 +221,34 @@ async function prepareDatabase() {
   } finally {
     await database.close();
   }
+}
+
+/**
+ * The returning reader has seen, a few answers ago, the questions on the front page's
+ * first page and the 300 most recently active: every list it reads has "N new" to count.
+ */
+async function markReturningReader(db: DB) {
+  const newestPosts = db.selectFrom('posts').select('id').orderBy(sql`published_on desc nulls last`).limit(11);
+  const rows = await db
+    .selectFrom('questions')
+    .select(['id', 'last_answer_id'])
+    .where('last_answer_id', 'is not', null)
+    .where((eb) =>
+      eb.or([
+        eb('post_id', 'in', newestPosts),
+        eb(
+          'id',
+          'in',
+          eb.selectFrom('questions').select('id').orderBy(sql`coalesce(last_answer_at, created_at)`, 'desc').limit(300),
+        ),
+      ]),
+    )
+    .execute();
+  const marks = Object.fromEntries(rows.map((row) => [String(row.id), Math.max(0, (row.last_answer_id ?? 0) - 3)]));
+  await db
+    .insertInto('reader_marks')
+    .values({ visitor_id: RETURNING_READER, marks: JSON.stringify(marks) })
+    .execute();
 }
 
 /**
@@ -246,6 +300,32 @@ function benchCases(
       method: 'GET',
       expectedStatus: 200,
     },
+    ...(FORUM
+      ? [
+          { name: '(f) all questions /questions', path: '/questions', method: 'GET' as const, expectedStatus: 200 },
+          {
+            name: '(f) /questions?sort=answers&page=50',
+            path: '/questions?sort=answers&page=50',
+            method: 'GET' as const,
+            expectedStatus: 200,
+          },
+          { name: '(f) a post page', path: '/posts/fake-post-2', method: 'GET' as const, expectedStatus: 200 },
+          {
+            name: '(f) front page /, returning reader',
+            path: '/',
+            method: 'GET' as const,
+            expectedStatus: 200,
+            headers: { cookie: `oq_visitor=${RETURNING_READER}` },
+          },
+          {
+            name: '(f) /questions, returning reader',
+            path: '/questions',
+            method: 'GET' as const,
+            expectedStatus: 200,
+            headers: { cookie: `oq_visitor=${RETURNING_READER}` },
+          },
+        ]
+      : []),
     // Last, since it adds comments. A browser's form post: same origin (no Origin header),
     // its cookies and CSRF token, no captcha.
     {

@@ -40,6 +40,7 @@ import { createSignIn } from './moderators/sign-in.service.js';
 import { mapPath, opinionMapRoutes } from './opinion-map/opinion-map.routes.js';
 import { createOpinionMaps, type OpinionMaps } from './opinion-map/opinion-map.service.js';
 import { PUBLIC_DIR } from './paths.js';
+import { frontPageRoutes } from './questions/front-page.routes.js';
 import { createPageCaches } from './questions/page-caches.js';
 import { questionRoutes } from './questions/question.routes.js';
 import { createQuestionModeration } from './questions/question-moderation.service.js';
@@ -48,6 +49,7 @@ import { searchRoutes } from './search/search.routes.js';
 import { sessionMiddleware } from './sessions/session.js';
 import { createSettingsService, type SettingsService } from './settings/settings.service.js';
 import { loadTemplates, type Templates } from './views/templates.js';
+import { createVisits } from './visits/visits.service.js';
 import { voteRoutes } from './votes/vote.routes.js';
 import { createVoteService } from './votes/vote.service.js';
 import { voteModRoutes } from './votes/vote-mod.routes.js';
@@ -101,6 +103,7 @@ export function createApp(deps: AppDeps): Forum {
     secret: config.sessionSecret,
     dataDir: config.dataDir,
   });
+  const visits = createVisits(db);
   const renderThreadPage = createThreadPage({
     db,
     templates,
@@ -111,6 +114,7 @@ export function createApp(deps: AppDeps): Forum {
     cache: caches.threads,
     relayedSeq: log.relayedSeq,
     mapUrl: (question) => (maps.peek(question.id)?.ready ? mapPath(question.slug) : null),
+    visits,
   });
 
   const app = express();
@@ -176,16 +180,25 @@ export function createApp(deps: AppDeps): Forum {
 
   app.use(healthRoutes(db));
   app.use(
-    questionRoutes({
+    frontPageRoutes({
       db,
       templates,
+      publicUrl: config.publicUrl,
+      visits,
+      postPages: caches.posts,
+      frontPages: caches.fronts,
+      questionLists: caches.questionLists,
+    }),
+  );
+  app.use(
+    questionRoutes({
+      db,
       settings,
       renderThreadPage,
-      publicUrl: config.publicUrl,
       secret: config.sessionSecret,
       limits,
       csrf,
-      postPages: caches.posts,
+      questionLists: caches.questionLists,
       questions: caches.questions,
     }),
   );

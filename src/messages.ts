@@ -112,5 +112,10 @@ export const messages = {
   voteInvalid: 'Choose Agree, Disagree or Pass',
   voteNeedsPageView: 'Open the question’s page first, then vote from it (your browser must accept cookies)',
   voteFormExpired: 'The page you voted from had expired. Reload it and vote again',
+  listQueryInvalid:
+    'That list cannot be shown. Use sort=active, newest or answers, a page number from 1, and a post’s address name',
+  postNotFound: 'There is no post at this address. It may have been moved',
+  listPageNotFound: 'There is no such page of this list',
+  noPostYet: 'No post has been imported yet. Run `npm run import -- <file>`.',
   internal: 'Something went wrong on our side. Please try again; if it keeps happening, tell the moderators',
 } as const;

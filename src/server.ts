@@ -11,6 +11,7 @@ import { createEventLog, type EventLog } from './events/event-log.js';
 import { sameOriginSockets } from './http/same-origin.js';
 import { attachLive } from './live/io.js';
 import { seedPosts } from './seed.js';
+import { createVisits } from './visits/visits.service.js';
 
 /**
  * A request whose client has gone may still be writing: its connection no longer
@@ -92,8 +93,11 @@ export async function startForum(config: Config, logger: Logger, database?: Data
   }, EMBEDDED_VACUUM_INTERVAL_MS);
   maintenance.unref();
 
+  const visits = createVisits(db.db);
   const purge = setInterval(() => {
     purgeExpiredCaptchaUses(db.db).catch((error) => logger.warn({ err: error }, 'captcha purge failed'));
+    // Readers not seen for 90 days are forgotten ("new since your last visit").
+    visits.forgetOld().catch((error) => logger.warn({ err: error }, 'reader marks purge failed'));
   }, CAPTCHA_PURGE_INTERVAL_MS);
   purge.unref();
 

@@ -152,7 +152,7 @@ function fakeBody(random: () => number, pick: <T>(items: readonly T[]) => T, isR
 }
 
 /** A small, fast, seedable generator (Tommy Ettinger's Mulberry32): Math.random has no seed. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -10,6 +10,8 @@ export interface SeedFakeThreadOptions {
   /** The depth cap the thread is placed under, as MAX_THREAD_DEPTH places real replies. */
   maxDepth: number;
   seed?: number;
+  /** When the thread's last comment was written (default: now). */
+  end?: Date;
   /** Told after each stored batch. */
   onProgress?: (stored: number, total: number) => void;
 }
@@ -29,7 +31,7 @@ const BATCH_SIZE = 1_000;
  */
 export async function seedFakeThread(db: DB, questionId: number, options: SeedFakeThreadOptions): Promise<void> {
   const { count, maxDepth } = options;
-  const comments = fakeThread({ count, seed: options.seed ?? questionId, end: new Date() });
+  const comments = fakeThread({ count, seed: options.seed ?? questionId, end: options.end ?? new Date() });
   // Where each generated comment landed, by generation index, for the replies that come later.
   const placed: { id: number; path: string; depth: number }[] = [];
   for (const drafts of inBatches(comments, BATCH_SIZE)) {

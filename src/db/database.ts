@@ -18,6 +18,7 @@ import type { PostTable } from '../posts/post.table.js';
 import type { QuestionTable } from '../questions/question.table.js';
 import type { SessionTable } from '../sessions/session.table.js';
 import type { SettingTable } from '../settings/settings.table.js';
+import type { ReaderMarksTable } from '../visits/reader-marks.table.js';
 import type { CommentVoteTable, CommentVoteTotalsTable } from '../votes/vote.table.js';
 
 /** Every table the application reads and writes, as Kysely sees them. */
@@ -45,6 +46,7 @@ export interface Database {
   mail_digest_items: MailDigestItemTable;
   mail_outbox: MailOutboxTable;
   summary_revisions: SummaryRevisionTable;
+  reader_marks: ReaderMarksTable;
 }
 
 export type DB = Kysely<Database>;

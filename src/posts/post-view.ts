@@ -62,3 +62,19 @@ export function renderPassage(passage: string, quote: string): string {
   if (at < 0) return escapeHtml(passage);
   return `${escapeHtml(passage.slice(0, at))}<mark>${escapeHtml(quote)}</mark>${escapeHtml(passage.slice(at + quote.length))}`;
 }
+
+/** How much of a post the front page shows of its featured post: a paragraph or two. */
+const OPENING_CHARACTERS = 400;
+
+/** The post's opening as plain text: whole paragraphs up to about 400 characters, cut at a word. Pure. */
+export function postOpening(body: string, citationLine: string | null): string {
+  const paragraphs = body.split('\n\n').filter((paragraph) => paragraph.trim() !== '' && paragraph !== citationLine);
+  let opening = '';
+  for (const paragraph of paragraphs) {
+    if (opening.length > 0 && opening.length + paragraph.length > OPENING_CHARACTERS) break;
+    opening = opening ? `${opening}\n\n${paragraph}` : paragraph;
+  }
+  if (opening.length <= OPENING_CHARACTERS) return opening;
+  const cut = opening.slice(0, OPENING_CHARACTERS);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1)).trimEnd()}…`;
+}

@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import type { DB } from '../db/database.js';
 import { insertEvents } from '../events/event-log.repository.js';
-import type { NewQuestionRow } from '../questions/question.table.js';
+import type { NewQuestionRow, QuestionRow } from '../questions/question.table.js';
 import type { NewPostRow, PostRow } from './post.table.js';
 
 export function findPostBySlug(db: DB, slug: string): Promise<PostRow | undefined> {
@@ -55,4 +56,35 @@ export function insertPostWithQuestions(
     }
     return inserted.id;
   });
+}
+
+export type PostSummaryRow = Pick<PostRow, 'id' | 'slug' | 'title' | 'category' | 'published_on'>;
+
+export async function countPosts(db: DB): Promise<number> {
+  const row = await db.selectFrom('posts').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** The front page's order: newest first by the date the post gives, then by import order. */
+export function listPostsNewestFirst(db: DB, page: { limit: number; offset: number }): Promise<PostSummaryRow[]> {
+  return db
+    .selectFrom('posts')
+    .select(['id', 'slug', 'title', 'category', 'published_on'])
+    .orderBy(sql`published_on desc nulls last`)
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+/** The questions of several posts, each post's in their order in it. */
+export function listQuestionsOfPosts(db: DB, postIds: readonly number[]): Promise<QuestionRow[]> {
+  if (postIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('questions')
+    .selectAll()
+    .where('post_id', 'in', postIds)
+    .orderBy('post_id')
+    .orderBy('position')
+    .execute();
 }

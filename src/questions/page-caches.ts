@@ -1,11 +1,13 @@
 import type { DB } from '../db/database.js';
 import type { EventLog } from '../events/event-log.js';
 import type { LoggedEvent } from '../events/forum-event.js';
+import type { FrontPage, QuestionList } from './front-page.js';
+import type { PostPage } from './front-page.routes.js';
 import { PageCache } from './page-cache.js';
 import { createQuestionLookup } from './question-lookup.js';
 import type { ThreadSection } from './thread-page.js';
 
-/** Post pages are one group: any change to any answer count empties it. */
+/** Post pages, the front page and question lists are one group: any change to any answer count empties it. */
 export const ALL_POSTS = 0;
 // A minute keeps no-JavaScript readers' relative times honest; changes drop entries at once.
 const TTL_MS = 60_000;
@@ -42,18 +44,23 @@ export function pagesAffectedBy(event: LoggedEvent): PagesAffected {
 /**
  * What this process keeps rendered: thread pages (at most 2,000; at the default 100
  * comments a page each is ~0.1 MB with its deflated copy, so ~220 MB if all are kept),
- * post pages with their ETags, and questions by slug. A consumer of the event log: every
+ * post pages, front pages and question lists (as view models: each reader's "N new" is
+ * merged in per request), and questions by slug. A consumer of the event log: every
  * change, made by this process or another, drops what it makes stale.
  */
 export function createPageCaches(db: DB, log: EventLog) {
   const threads = new PageCache<ThreadSection>(2_000, TTL_MS);
-  const posts = new PageCache<{ html: string; etag: string }>(100, TTL_MS);
+  const posts = new PageCache<PostPage>(100, TTL_MS);
+  const fronts = new PageCache<FrontPage | undefined>(100, TTL_MS);
+  const questionLists = new PageCache<QuestionList | undefined>(200, TTL_MS);
   const questions = createQuestionLookup(db, TTL_MS);
 
   const dropQuestion = (questionId: number) => {
     questions.forget(questionId);
     threads.invalidate(questionId);
     posts.invalidate(ALL_POSTS);
+    fronts.invalidate(ALL_POSTS);
+    questionLists.invalidate(ALL_POSTS);
   };
   log.subscribe('page-caches', (events) => {
     for (const event of events) {
@@ -62,11 +69,13 @@ export function createPageCaches(db: DB, log: EventLog) {
         questions.forgetAll();
         threads.clear();
         posts.clear();
+        fronts.clear();
+        questionLists.clear();
       } else if (affected) {
         dropQuestion(affected.question);
       }
     }
   });
 
-  return { threads, posts, questions };
+  return { threads, posts, fronts, questionLists, questions };
 }

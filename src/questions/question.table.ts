@@ -28,6 +28,11 @@ export interface QuestionTable {
   summary_updated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date>;
+  /** Approved answers; kept by the comments' triggers in the same transaction as they change. */
+  answer_count: ColumnType<number, never, never>;
+  /** The newest approved answer (by id) and when it was written; kept by the same triggers. */
+  last_answer_id: ColumnType<number | null, never, never>;
+  last_answer_at: ColumnType<Date | null, never, never>;
 }
 
 export type QuestionRow = Selectable<QuestionTable>;

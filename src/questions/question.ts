@@ -19,9 +19,12 @@ export interface Question {
   summaryHtml: string;
   summaryUpdatedAt: Date | null;
   answerCount?: number;
+  /** The newest approved answer: its id (for "N new") and when it was written. */
+  lastAnswerId?: number | null;
+  lastAnswerAt?: Date | null;
 }
 
-export function toQuestion(row: QuestionRow | QuestionWithCount): Question {
+export function toQuestion(row: QuestionRow): Question {
   const question: Question = {
     id: row.id,
     postId: row.post_id,
@@ -36,7 +39,12 @@ export function toQuestion(row: QuestionRow | QuestionWithCount): Question {
     summaryHtml: row.summary_html,
     summaryUpdatedAt: row.summary_updated_at ? new Date(row.summary_updated_at) : null,
   };
-  if ('answer_count' in row) question.answerCount = row.answer_count;
+  // Kept on the row by the comments' triggers (see the question-activity migration).
+  if (row.answer_count !== undefined) {
+    question.answerCount = row.answer_count;
+    question.lastAnswerId = row.last_answer_id;
+    question.lastAnswerAt = row.last_answer_at;
+  }
   return question;
 }
 

@@ -18,6 +18,7 @@ import { findPostById } from '../posts/post.repository.js';
 import { renderPassage } from '../posts/post-view.js';
 import type { SettingsSource } from '../settings/settings.service.js';
 import type { Templates } from '../views/templates.js';
+import type { ReaderMarks, Visits } from '../visits/visits.service.js';
 import { voteCountsFor } from '../votes/vote.repository.js';
 import type { PageCache } from './page-cache.js';
 import { commentPath, type Question, questionPath } from './question.js';
@@ -34,6 +35,8 @@ export interface ThreadPageDeps {
   relayedSeq: () => number;
   /** The question's opinion map, when there are enough votes for one (never waits). */
   mapUrl?: (question: Question) => string | null;
+  /** What each reader has seen: comments since are marked new. */
+  visits: Visits;
 }
 
 export interface ThreadSection {
@@ -117,6 +120,29 @@ export function createThreadPage(deps: ThreadPageDeps) {
     };
   }
 
+  /**
+   * What the reader has not seen: the thread HTML is shared, so the page carries the
+   * reader's last-seen id (the script marks newer comments "New") and a link to the first
+   * new one, here or on its page. Then the reader has seen the thread up to its newest.
+   */
+  async function newSinceLastVisit(question: Question, section: ThreadSection, reader: ReaderMarks) {
+    const seen = deps.visits.lastSeen(reader.marks, question.id);
+    const found =
+      seen !== undefined && section.latestId > seen
+        ? (await deps.visits.newAnswers(reader, [{ id: question.id, lastAnswerId: section.latestId }])).get(question.id)
+        : undefined;
+    await deps.visits.recordVisit(reader, question.id, section.latestId);
+    if (seen === undefined) return null;
+    if (!found) return { lastSeen: seen, count: 0, firstUrl: null };
+    // In reading order: the first new comment a reader comes to on this page (not their own).
+    const onThisPage = section.comments.find((c) => c.id >= found.firstId && c.status === 'approved');
+    return {
+      lastSeen: seen,
+      count: found.count,
+      firstUrl: onThisPage ? `#comment-${onThisPage.id}` : commentPath(question.slug, found.firstId),
+    };
+  }
+
   /** The page holding the comment a reader is replying to (page 1 if they may not see it). */
   async function pageHolding(question: Question, commentId: number, req: Request): Promise<number> {
     const comment = await comments.findVisible(question, commentId, visitorIdOf(req));
@@ -129,7 +155,9 @@ export function createThreadPage(deps: ThreadPageDeps) {
     question: Question,
     options: { status?: number; form?: FormState; pageNumber?: number; replyToId?: number } = {},
   ): Promise<void> {
-    const settings = await deps.settings.current();
+    // Only a browser that came with its visitor id is remembered (read before this page's
+    // form may give a new one an id): a client without cookies would add a row per view.
+    const [settings, reader] = await Promise.all([deps.settings.current(), deps.visits.marksOf(visitorIdOf(req))]);
     const remembered = commenterOf(req);
     const replyToId = options.replyToId ?? parseId(options.form?.values.parent_id);
     const pageNumber = options.pageNumber ?? (replyToId ? await pageHolding(question, replyToId, req) : 1);
@@ -142,6 +170,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
           withDeflated(await loadSection(question, pageNumber, undefined, maxDepth)),
         );
     const replyTo = replyToId ? section.comments.find((c) => c.id === replyToId) : undefined;
+    const news = await newSinceLastVisit(question, section, reader);
     const values: Partial<FormValues> = options.form?.values ?? {
       author: remembered?.author ?? '',
       email: remembered?.email ?? '',
@@ -160,6 +189,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
       scripts: [LIVE_SCRIPT],
       latestId: section.latestId,
       since: section.since,
+      news,
       isLastPage: pageNumber === section.pageCount,
       continuesFrom: section.continues ? pageUrl(path, pageNumber - 1) : null,
       question: {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvedAfterQuery, approvedBeforeQuery, threadPageQuery } from '../../src/comments/comment.repository.js';
 import { seedFakeThread } from '../../src/comments/seed-fake-thread.js';
 import { questionsWithCountsQuery } from '../../src/questions/question.repository.js';
+import { questionListQuery, questionSorts } from '../../src/questions/question-list.repository.js';
+import { newAnswersQuery } from '../../src/visits/reader-marks.repository.js';
 import { createTestDatabase } from '../support/database.js';
 
 /**
@@ -97,6 +99,24 @@ describe('query plans on a 10,000-comment thread', () => {
   it('the front page counts answers through an index', async () => {
     await expectNoSeqScan(questionsWithCountsQuery(database.db, big.postId));
     await expectNoSeqScan(questionsWithCountsQuery(database.db));
+  });
+
+  it('every question, in each order, reads counts and activity from the questions, not the comments', async () => {
+    for (const sort of questionSorts) {
+      const query = questionListQuery(database.db, { sort, statusColumn: false }, { limit: 30, offset: 0 });
+      const { found, plan } = await seqScansOfComments(query);
+      expect(found, plan).toEqual([]);
+      expect(plan, 'the list reads no comments at all').not.toMatch(/comments/);
+    }
+  });
+
+  it('"N new" for a page of questions counts through an index, one query for all of them', async () => {
+    await expectNoSeqScan(
+      newAnswersQuery(database.db, [
+        { questionId: big.id, after: middleId },
+        { questionId: big.id + 1, after: 0 },
+      ]),
+    );
   });
 
   it('the catch-up reads only what comes after the given id', async () => {
