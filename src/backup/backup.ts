@@ -173,6 +173,9 @@ export async function restoreBackup(
       const withheld = WITHHELD_COLUMNS[table.name] ?? [];
       // Columns the backup has (an older backup may lack newer ones: they take their defaults).
       const present = table.columns.filter((column) => rows.some((row) => column in row) && !withheld.includes(column));
+      // The rows are restored as they were: triggers that keep derived columns (a
+      // question's answer count) must not count them a second time.
+      await sql`alter table ${sql.table(table.name)} disable trigger user`.execute(tx);
       for (let start = 0; start < rows.length; start += RESTORE_BATCH) {
         const batch = rows.slice(start, start + RESTORE_BATCH).map((row) => {
           const filled: Record<string, unknown> = { ...row };
@@ -187,6 +190,7 @@ export async function restoreBackup(
           tx,
         );
       }
+      await sql`alter table ${sql.table(table.name)} enable trigger user`.execute(tx);
       onTable?.(table.name, rows.length);
     }
     for (const [name, state] of Object.entries(backup.sequences ?? {})) {

@@ -36,7 +36,7 @@ export interface ListedQuestion {
   lastAnswerAt: Date | null;
   closed: boolean;
   status: StatusView | null;
-  summaryHtml: string | null;
+  summaryHtml: string;
   summaryUpdatedAt: Date | null;
   post?: { title: string; url: string };
 }
@@ -85,7 +85,7 @@ export function toListedQuestion(row: QuestionRow | ListedQuestionRow): ListedQu
     lastAnswerAt: row.last_answer_at,
     closed: row.closed_at !== null,
     status: statusView(row),
-    summaryHtml: row.summary_html || null,
+    summaryHtml: row.summary_html,
     summaryUpdatedAt: row.summary_updated_at === null ? null : new Date(row.summary_updated_at),
   };
   if ('post_slug' in row) listed.post = { title: row.post_title, url: postPath(row.post_slug) };
