@@ -145,7 +145,9 @@ function paragraphs(html: string): string {
 const paragraphsOfText = (html: string) =>
   html
     .split(/\n\s*\n/)
-    .map((chunk) => chunk.trim())
+    // A paragraph's last line may be followed by the closing tags of an element the first
+    // pass closed at the end: no line break there, as there is none at a paragraph's end.
+    .map((chunk) => chunk.trim().replace(/\s+((?:<\/[a-z]+>)+)$/, '$1'))
     .filter(Boolean)
     .map((chunk) => `<p>${chunk.replace(/\n/g, '<br />\n')}</p>`);
 
