@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { seedFakeThread } from '../src/comments/seed-fake-thread.js';
 import { loadConfig } from '../src/config.js';
-import { connectDatabase } from '../src/db/connect.js';
 import type { DB } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { seedFakeForum } from '../src/posts/seed-fake-forum.js';

@@ -1,9 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { describeChallenge, issueToken } from '../captcha/challenge.js';
-import { statusBadge } from '../conclusions/question-status.js';
 import type { DB } from '../db/database.js';
-import { findDiscussion } from '../discussions/discussion.repository.js';
 import { notFound } from '../http/app-error.js';
 import type { Csrf } from '../http/csrf.js';
 import { parseId } from '../http/ids.js';

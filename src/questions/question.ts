@@ -1,4 +1,3 @@
-import type { QuestionWithCount } from './question.repository.js';
 import type { QuestionRow, QuestionStatus } from './question.table.js';
 
 /** A question as the rest of the application sees it. */
