@@ -1,7 +1,7 @@
 import type { LoggedEvent } from '../events/forum-event.js';
 
 /** The events a follower's catch-up replays: the ones that change what a thread shows. */
-export const REPLAYED_TYPES = ['comment.published', 'comment.edited', 'comment.removed'] as const;
+export const REPLAYED_TYPES = ['comment.published', 'comment.edited', 'comment.removed', 'comment.voted'] as const;
 
 /** A catch-up never sends more than this; past it, the follower reloads the thread instead. */
 export const CATCH_UP_LIMIT = 500;
@@ -18,6 +18,7 @@ export type ReplayStep = { kind: 'new' | 'update' | 'remove'; commentId: number;
  * approved, restored) and as `update` otherwise (edited); one that is not public now is
  * removed. So a comment posted then edited arrives once, as it is now, and one posted
  * then trashed in the gap is only removed (a follower that never had it ignores that).
+ * A comment only voted on in the gap arrives as `update`: its markup carries its counts.
  */
 export function planCatchUp(events: readonly LoggedEvent[], isPublicNow: (commentId: number) => boolean): ReplayStep[] {
   const last = new Map<number, { seq: number; published: boolean }>();

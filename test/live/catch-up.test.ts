@@ -119,6 +119,25 @@ describe('catching up by seq', () => {
     expect(received[1]?.html).toContain('final words');
   });
 
+  it('replays a comment voted on while away as an update carrying its new counts', async () => {
+    const id = await post({ body: 'vote on me while they are away' });
+    const since = await sinceOf(`/questions/${slug}`);
+    const voter = supertest.agent(forum.url);
+    const page = await voter.get(`/questions/${slug}`).expect(200);
+    const token = /<form id="vote" method="post" hidden><input type="hidden" name="_csrf" value="([^"]+)">/.exec(
+      page.text,
+    )?.[1];
+    await voter
+      .post(`/comments/${id}/vote`)
+      .type('form')
+      .set('Accept', 'application/json')
+      .send({ _csrf: token, vote: 'agree' })
+      .expect(200);
+    const received = await followSince(open(), since);
+    expect(received.map(({ event, id }) => [event, id])).toEqual([['update', id]]);
+    expect(received[0]?.html).toMatch(/1 agree/);
+  });
+
   it('sends resync past 500 changes', async () => {
     const since = await sinceOf(`/questions/${slug}`);
     const question = await forum.database.db
