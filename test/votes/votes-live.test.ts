@@ -77,13 +77,17 @@ describe('votes, live and mapped', () => {
       await vote(alsoTheirs, inA ? 'disagree' : 'agree').expect(200);
       await vote(everyone, 'agree').expect(200);
     }
-    // Made again in the background a moment after the votes.
+    // Made again in the background a moment after the votes (on a slow machine, perhaps
+    // first from only some of them: wait for the map of all ten).
     await expect
-      .poll(async () => (await supertest(forum.url).get(`/api/questions/${slug}/map`)).body.groups.length, {
-        timeout: 10_000,
-        interval: 250,
-      })
-      .toBe(2);
+      .poll(
+        async () => {
+          const body = (await supertest(forum.url).get(`/api/questions/${slug}/map`)).body;
+          return `${body.participants} voters, ${body.groups.length} groups`;
+        },
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBe('10 voters, 2 groups');
     const map = (await supertest(forum.url).get(`/api/questions/${slug}/map`)).body;
     expect(map.participants).toBeGreaterThanOrEqual(10);
     expect(map.consensus).toContain(everyone);
