@@ -28,7 +28,7 @@ describe('moderating in the browser', () => {
     await moderator.goto(`${forum.url}/login`);
     await moderator.fill('#email', account.email);
     await moderator.fill('#password', account.password);
-    await Promise.all([moderator.waitForURL(/\/mod/), moderator.click('form button[type="submit"]')]);
+    await Promise.all([moderator.waitForURL(/\/mod/), moderator.click('form[action="/login"] button[type="submit"]')]);
     await screenshot(moderator, 'mod-1-empty-queue');
 
     await reader.goto(`${forum.url}/questions/${slug}`);

@@ -159,7 +159,7 @@ describe('the XSS corpus in a real browser', () => {
     await login.goto(`${forum.url}/login`);
     await login.fill('#email', moderator.email);
     await login.fill('#password', moderator.password);
-    await Promise.all([login.waitForURL(/\/mod/), login.click('form button[type="submit"]')]);
+    await Promise.all([login.waitForURL(/\/mod/), login.click('form[action="/login"] button[type="submit"]')]);
     await login.close();
     for (let pageNumber = 1; ; pageNumber += 1) {
       const page = await context.newPage();
