@@ -9,7 +9,6 @@ import type { BanService } from '../moderation/ban.service.js';
 import { judgeComment, type PosterHistory } from '../moderation/rules.js';
 import type { Moderator } from '../moderators/moderator.js';
 import type { Question } from '../questions/question.js';
-import { findQuestionById } from '../questions/question.repository.js';
 import type { ForumSettings } from '../settings/forum-settings.js';
 import type { SettingsSource } from '../settings/settings.service.js';
 import { type Comment, toComment, toTombstone } from './comment.js';
@@ -179,8 +178,6 @@ export function createCommentService(deps: CommentServiceDeps) {
     const parent = await findComment(db, parentId);
     if (!parent) throw new AppError(404, 'not_found', messages.commentNotFound);
     if (parent.status !== 'approved') throw new AppError(409, 'parent_not_approved', messages.replyToUnapproved);
-    const question = await findQuestionById(db, parent.question_id);
-    if (!question) throw new AppError(404, 'not_found', messages.questionNotFound);
     const { maxThreadDepth } = await deps.settings.current();
     const row = await log.transaction(async (tx, record) => {
       const id = await nextCommentId(tx);

@@ -128,13 +128,16 @@ export async function pruneBatch(db: DB, before: Date, batch: number): Promise<n
   });
 }
 
+/** Makes a durable consumer's cursor if it has none: a new consumer starts from now. */
+export async function ensureCursor(db: DB, consumer: string): Promise<void> {
+  await sql`
+    insert into forum_event_cursors (consumer, seq)
+    select ${consumer}, coalesce(max(seq), 0) from forum_events
+    on conflict (consumer) do nothing`.execute(db);
+}
+
 /** A durable consumer's cursor, locked for this transaction (another process skips it meanwhile). */
-export async function claimCursor(tx: Kysely<Database>, consumer: string, start: number): Promise<number | undefined> {
-  await tx
-    .insertInto('forum_event_cursors')
-    .values({ consumer, seq: start })
-    .onConflict((oc) => oc.column('consumer').doNothing())
-    .execute();
+export async function claimCursor(tx: Kysely<Database>, consumer: string): Promise<number | undefined> {
   const row = await tx
     .selectFrom('forum_event_cursors')
     .select(sql<number>`seq::float8`.as('seq'))

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import {
   claimCursor,
   EVENT_CHANNEL,
+  ensureCursor,
   insertEvent,
   latestSeq,
   moveCursor,
@@ -57,6 +58,8 @@ export function createEventLog(
   const { db } = handle;
   const consumers = new Map<string, { consume: Consumer; busy: Promise<void> | null; queue: LoggedEvent[][] }>();
   const durables = new Map<string, DurableConsumer>();
+  /** Durable consumers whose cursor row this process has made sure of. */
+  const cursorsReady = new Set<string>();
   /** The newest seq handed to this process's consumers; undefined until started. */
   let cursor: number | undefined;
   let reading: Promise<void> | null = null;
@@ -183,10 +186,14 @@ export function createEventLog(
 
   /** One durable consumer through everything new, a batch per transaction. */
   async function runDurable(name: string, consume: DurableConsumer): Promise<void> {
+    if (!cursorsReady.has(name)) {
+      // A new consumer starts from now: it has no use for the past.
+      await ensureCursor(db, name);
+      cursorsReady.add(name);
+    }
     for (;;) {
       const more = await db.transaction().execute(async (tx) => {
-        // A new consumer starts from now: it has no use for the past.
-        const from = await claimCursor(tx, name, await latestSeq(tx));
+        const from = await claimCursor(tx, name);
         if (from === undefined) return false; // another process has it
         const batch = await readEventsAfter(tx, from, READ_BATCH);
         if (batch.length === 0) return false;

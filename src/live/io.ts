@@ -291,10 +291,15 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     const questionIds = new Set<number>();
     // A comment's counts go out once per batch, with its last vote's seq (they are read now).
     const lastVote = new Map<number, number>();
+    // Only what someone on this process watches is read: followers of the question, the
+    // front page's counts, the moderators' queue.
+    const frontPageWatched = (io.of('/').adapter.rooms.get(FRONT_PAGE_ROOM)?.size ?? 0) > 0;
+    const queueChanged = events.some((event) => queueChange(event) !== undefined);
     for (const event of events) {
       if (!('questionId' in event)) continue;
-      questionIds.add(event.questionId);
-      if (!hasFollowers(event.questionId)) continue;
+      const followed = hasFollowers(event.questionId);
+      if (followed || frontPageWatched) questionIds.add(event.questionId);
+      if (!followed) continue;
       if (event.type === 'comment.published' || event.type === 'comment.edited') commentIds.add(event.commentId);
       if (event.type === 'comment.removed') removedIds.add(event.commentId);
       if (event.type === 'comment.voted') lastVote.set(event.commentId, event.seq);
@@ -309,7 +314,6 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
     const tombstoneById = new Map(tombstones.map((comment) => [comment.id, comment]));
     const { maxThreadDepth } = await settings.current();
     const counts = new Set<number>();
-    let queueChanged = false;
     for (const event of events) {
       if (!('questionId' in event)) continue;
       const slug = slugs.get(event.questionId);
@@ -351,11 +355,6 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
           }
           break;
         }
-        case 'comment.held':
-        case 'comment.moderated':
-        case 'comment.reported':
-          queueChanged = true;
-          break;
         case 'comment.voted': {
           if (lastVote.get(event.commentId) !== event.seq) break;
           const tally = votes.get(event.commentId) ?? { agree: 0, disagree: 0, pass: 0 };
@@ -364,7 +363,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): LiveServer {
         }
       }
     }
-    for (const questionId of counts) {
+    for (const questionId of frontPageWatched ? counts : []) {
       announceCount(questionId, slugs.get(questionId) as string).catch(report('answer count'));
     }
     if (queueChanged) await tellModerators(events);

@@ -112,11 +112,10 @@ export function reportRoutes(deps: {
       return;
     }
     try {
-      await reports.reportComment(
-        { commentId: comment.id, questionId: question.id, questionSlug: question.slug },
-        form.report,
-        { visitorId, ip: req.ip ?? null },
-      );
+      await reports.reportComment({ commentId: comment.id, questionId: question.id }, form.report, {
+        visitorId,
+        ip: req.ip ?? null,
+      });
       render(res, question, comment, { values: {}, errors: {}, done: messages.reportThanks });
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 409) throw error;

@@ -42,7 +42,7 @@ export function createReportService(deps: { log: EventLog; settings: SettingsSou
   const { log } = deps;
 
   async function reportComment(
-    target: { commentId: number; questionId: number; questionSlug: string },
+    target: { commentId: number; questionId: number },
     report: ReportForm,
     reporter: { visitorId: string; ip: string | null },
     now = new Date(),

@@ -30,14 +30,10 @@ export function questionsWithCountsQuery(db: DB, postId?: number) {
   return postId === undefined ? query : query.where('q.post_id', '=', postId);
 }
 
+/** A question's published answers: the count its row keeps (triggers on comments keep it). */
 export async function countApproved(db: DB, questionId: number): Promise<number> {
-  const row = await db
-    .selectFrom('comments')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('question_id', '=', questionId)
-    .where('status', '=', 'approved')
-    .executeTakeFirstOrThrow();
-  return row.n;
+  const row = await db.selectFrom('questions').select('answer_count').where('id', '=', questionId).executeTakeFirst();
+  return row?.answer_count ?? 0;
 }
 
 export function lockQuestion(db: DB, id: number): Promise<QuestionRow | undefined> {
