@@ -10,22 +10,36 @@ export const EVENT_CHANNEL = 'forum_events';
  * the order they are drawn: a reader that has seen seq N can never later find an
  * N - 1 that was still in flight. It is held from the event's insert to the commit only
  * (events are written last in their transaction), so writers queue for microseconds.
+ * `forum_record_event` (a migration) takes the same number.
  */
 const EVENT_ORDER_LOCK = 7_362_001;
 
-/** Writes an event inside the transaction that makes its change; returns its seq. */
-export async function insertEvent(tx: Kysely<Database>, event: ForumEvent): Promise<number> {
-  await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`.execute(tx);
+/**
+ * Writes an event inside the transaction that makes its change, in one round trip
+ * (`forum_record_event` takes EVENT_ORDER_LOCK, inserts and notifies); returns it as
+ * the log holds it.
+ */
+export async function insertEvent(tx: Kysely<Database>, event: ForumEvent): Promise<LoggedEvent> {
   const { type, ...payload } = event;
   const questionId = 'questionId' in event ? event.questionId : null;
-  const { rows } = await sql<{ seq: number }>`
-    with inserted as (
-      insert into forum_events (question_id, type, payload)
-      values (${questionId}, ${type}, ${JSON.stringify(payload)}::jsonb)
-      returning seq
-    )
-    select seq::float8 as seq, pg_notify(${EVENT_CHANNEL}, seq::text) from inserted`.execute(tx);
-  return Number(rows[0]?.seq);
+  const { rows } = await sql<{ seq: number; created_at: Date }>`
+    select seq, created_at from forum_record_event(${questionId}, ${type}, ${JSON.stringify(payload)}::jsonb)`.execute(
+    tx,
+  );
+  const row = rows[0] as { seq: number; created_at: Date };
+  return toLogged({ seq: row.seq, type, payload, created_at: row.created_at });
+}
+
+/**
+ * Writes an event whose seq is drawn at commit (on a database server): the commit
+ * takes EVENT_ORDER_LOCK, numbers and notifies it inside the server, so no writer
+ * waits for another's round trips (the `event-seq-at-commit` migration). Its seq is
+ * known once it has committed, by reading the log.
+ */
+export async function insertEventAtCommit(tx: Kysely<Database>, event: ForumEvent): Promise<void> {
+  const { type, ...payload } = event;
+  const questionId = 'questionId' in event ? event.questionId : null;
+  await sql`select forum_record_event_at_commit(${questionId}, ${type}, ${JSON.stringify(payload)}::jsonb)`.execute(tx);
 }
 
 /**

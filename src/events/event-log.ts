@@ -7,6 +7,7 @@ import {
   EVENT_CHANNEL,
   ensureCursor,
   insertEvent,
+  insertEventAtCommit,
   latestSeq,
   moveCursor,
   pruneBatch,
@@ -40,6 +41,12 @@ export interface EventLogOptions {
 
 /** Events read per query by the relay. */
 const READ_BATCH = 500;
+/**
+ * Durable consumers (the mailer) run at most this often: each run is a transaction
+ * that claims a cursor, so under a burst of posts they take the burst as one batch
+ * instead of a transaction per post.
+ */
+const DURABLE_DELAY_MS = 200;
 const PRUNE_BATCH = 5_000;
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -51,7 +58,7 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
  * A process that dies after a commit loses nothing: the others read the row.
  */
 export function createEventLog(
-  handle: Pick<DatabaseHandle, 'db' | 'listen'>,
+  handle: Pick<DatabaseHandle, 'db' | 'listen' | 'kind'>,
   logger: Logger,
   options: EventLogOptions = {},
 ) {
@@ -65,11 +72,15 @@ export function createEventLog(
   let reading: Promise<void> | null = null;
   let again = false;
   const waiters: { seq: number; resolve: () => void }[] = [];
+  /** Seqs this process's writers have drawn and not yet handed over (their NOTIFY may come first). */
+  const ownInFlight = new Set<number>();
   let stopListening: (() => Promise<void>) | undefined;
   let poll: NodeJS.Timeout | undefined;
   let prune: NodeJS.Timeout | undefined;
   let durableRun: Promise<void> | null = null;
   let durableAgain = false;
+  let durableTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
   let started: Promise<void> | undefined;
 
   function deliver(name: string, batch: LoggedEvent[]) {
@@ -103,12 +114,24 @@ export function createEventLog(
   async function readNew(): Promise<void> {
     if (cursor === undefined) return;
     for (;;) {
-      const batch = await readEventsAfter(db, cursor, READ_BATCH);
-      if (batch.length === 0) break;
-      cursor = (batch.at(-1) as LoggedEvent).seq;
-      for (const name of consumers.keys()) deliver(name, batch);
-      if (batch.length < READ_BATCH) break;
+      const read = await readEventsAfter(db, cursor, READ_BATCH);
+      // A writer in this process may have handed its own events over meanwhile.
+      const batch = read.filter((event) => event.seq > (cursor as number));
+      if (batch.length > 0) handOver(batch);
+      if (read.length < READ_BATCH) break;
     }
+    resolveWaiters();
+  }
+
+  /** Gives consumers events that follow the cursor, and moves it. */
+  function handOver(batch: LoggedEvent[]) {
+    cursor = (batch.at(-1) as LoggedEvent).seq;
+    for (const name of consumers.keys()) deliver(name, batch);
+    scheduleDurables();
+  }
+
+  function resolveWaiters() {
+    if (cursor === undefined) return;
     for (let i = waiters.length - 1; i >= 0; i -= 1) {
       const waiter = waiters[i] as (typeof waiters)[number];
       if (waiter.seq <= cursor) {
@@ -136,7 +159,6 @@ export function createEventLog(
         reading = null;
       }
     })();
-    pokeDurables();
     return reading;
   }
 
@@ -154,18 +176,72 @@ export function createEventLog(
    * the writer's next page view already shows the change.
    */
   async function transaction<T>(work: (tx: Kysely<Database>, record: RecordEvent) => Promise<T>): Promise<T> {
-    let newest = 0;
+    return handle.kind === 'server' ? transactionNumberedAtCommit(work) : transactionNumberedAtOnce(work);
+  }
+
+  /**
+   * On a server, events get their seq at commit (insertEventAtCommit): writers never
+   * queue for each other's round trips. After the commit this process reads the log,
+   * which now holds them (reads asked for meanwhile fold into one).
+   */
+  async function transactionNumberedAtCommit<T>(
+    work: (tx: Kysely<Database>, record: RecordEvent) => Promise<T>,
+  ): Promise<T> {
+    let recorded = false;
     const result = await db.transaction().execute((tx) =>
       work(tx, async (event) => {
-        newest = await insertEvent(tx, event);
+        await insertEventAtCommit(tx, event);
+        recorded = true;
       }),
     );
-    if (newest > 0) await caughtUpTo(newest);
+    if (recorded && cursor !== undefined) await poke();
     return result;
   }
 
+  /**
+   * On the embedded database, one transaction runs at a time: the seq is drawn at once,
+   * and since seqs commit in order, events that follow what this process has relayed
+   * are handed over without reading them back. Otherwise (another writer's events in
+   * between, not yet read) it reads up to them.
+   */
+  async function transactionNumberedAtOnce<T>(
+    work: (tx: Kysely<Database>, record: RecordEvent) => Promise<T>,
+  ): Promise<T> {
+    const recorded: LoggedEvent[] = [];
+    let result: T;
+    try {
+      result = await db.transaction().execute((tx) =>
+        work(tx, async (event) => {
+          const logged = await insertEvent(tx, event);
+          ownInFlight.add(logged.seq);
+          recorded.push(logged);
+        }),
+      );
+    } finally {
+      for (const event of recorded) ownInFlight.delete(event.seq);
+    }
+    if (recorded.length === 0) return result;
+    if (cursor !== undefined && (recorded[0] as LoggedEvent).seq === cursor + 1) {
+      handOver(recorded);
+      resolveWaiters();
+      return result;
+    }
+    await caughtUpTo((recorded.at(-1) as LoggedEvent).seq);
+    return result;
+  }
+
+  /** Runs the durable consumers soon, once for whatever has arrived by then. */
+  function scheduleDurables() {
+    if (durables.size === 0 || cursor === undefined || durableTimer || stopped) return;
+    durableTimer = setTimeout(() => {
+      durableTimer = undefined;
+      pokeDurables();
+    }, DURABLE_DELAY_MS);
+    durableTimer.unref();
+  }
+
   function pokeDurables() {
-    if (durables.size === 0 || cursor === undefined) return;
+    if (durables.size === 0 || cursor === undefined || stopped) return;
     if (durableRun) {
       durableAgain = true;
       return;
@@ -237,11 +313,20 @@ export function createEventLog(
       started ??= (async () => {
         stopListening = await handle.listen(
           EVENT_CHANNEL,
-          () => void poke(),
+          (payload) => {
+            // This process's own commits are handed over by their writers: nothing to read.
+            const seq = payload === '' ? Number.NaN : Number(payload);
+            if (ownInFlight.has(seq) || (cursor !== undefined && seq <= cursor)) return;
+            void poke();
+          },
           () => void poke(),
         );
         cursor = await latestSeq(db);
-        poll = setInterval(() => void poke(), options.pollMs ?? 2_000);
+        poll = setInterval(() => {
+          void poke();
+          // A durable consumer another process held (or that failed) tries again.
+          pokeDurables();
+        }, options.pollMs ?? 2_000);
         poll.unref();
         prune = setInterval(() => {
           pruneOld().catch((error) => logger.warn({ err: error }, 'event prune failed'));
@@ -252,8 +337,10 @@ export function createEventLog(
       return started;
     },
     async stop(): Promise<void> {
+      stopped = true;
       clearInterval(poll);
       clearInterval(prune);
+      clearTimeout(durableTimer);
       await stopListening?.();
       await reading;
       await durableRun;

@@ -7,6 +7,8 @@ export interface ForumEventTable {
   type: string;
   payload: ColumnType<unknown, string, never>;
   created_at: ColumnType<Date, Date | undefined, never>;
+  /** Written on a server with a provisional seq that its commit replaces (never seen so). */
+  provisional: ColumnType<boolean, boolean | undefined, never>;
 }
 
 export interface ForumEventHorizonTable {

@@ -1,7 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { LoggedEvent } from '../events/forum-event.js';
-import { addDigestItems, commentEmail, enqueue, publishedComment, wantsReplies } from './mail.repository.js';
+import {
+  addDigestItems,
+  commentEmail,
+  enqueue,
+  followedQuestions,
+  publishedComment,
+  wantsReplies,
+} from './mail.repository.js';
 import { replyMail } from './mail-compose.js';
 
 export interface MailLinkMaker {
@@ -20,8 +27,14 @@ export interface MailLinkMaker {
  */
 export function mailConsumer(links: MailLinkMaker) {
   return async (events: LoggedEvent[], tx: Kysely<Database>): Promise<void> => {
-    for (const event of events) {
-      if (event.type !== 'comment.published') continue;
+    const published = events.filter((event) => event.type === 'comment.published');
+    // Most answers are to questions nobody follows by email: one query rules them out.
+    const followed = await followedQuestions(
+      tx,
+      published.map((event) => event.questionId),
+    );
+    for (const event of published) {
+      if (!followed.has(event.questionId)) continue;
       // The state now, not at the event: a comment removed since is not mailed about.
       const reply = await publishedComment(tx, event.commentId);
       if (!reply) continue;

@@ -116,6 +116,21 @@ const confirmedSubscriber = (db: DB, questionId: number, kind: SubscriptionKind)
     .where('a.confirmed_at', 'is not', null)
     .where('a.bounced_at', 'is', null);
 
+/** Of these questions, those anyone confirmed follows (by replies or the whole question). */
+export async function followedQuestions(db: DB, questionIds: readonly number[]): Promise<Set<number>> {
+  if (questionIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('mail_subscriptions as s')
+    .innerJoin('mail_addresses as a', 'a.email', 's.email')
+    .select('s.question_id')
+    .distinct()
+    .where('s.question_id', 'in', [...new Set(questionIds)])
+    .where('a.confirmed_at', 'is not', null)
+    .where('a.bounced_at', 'is', null)
+    .execute();
+  return new Set(rows.map((row) => row.question_id));
+}
+
 export async function wantsReplies(db: DB, email: string, questionId: number): Promise<boolean> {
   const row = await confirmedSubscriber(db, questionId, 'replies')
     .select('s.email')

@@ -6,6 +6,7 @@ import { createApp } from '../../src/app.js';
 import { createEventLog } from '../../src/events/event-log.js';
 import { insertPostWithQuestions } from '../../src/posts/post.repository.js';
 import { createVisits } from '../../src/visits/visits.service.js';
+import { usingServer } from '../support/database.js';
 import { answer, commentIdFrom } from '../support/form.js';
 import { startTestForum, type TestForum } from '../support/forum.js';
 
@@ -172,6 +173,75 @@ describe('every question', () => {
     await forum.db.updateTable('comments').set({ status: 'approved' }).where('id', '=', id).execute();
     expect(await row()).toEqual({ answer_count: 2, last_answer_id: id });
   });
+
+  it('applies a transaction’s changes to the counts when it commits, and none of one rolled back', async () => {
+    const id = commentIdFrom(await answer(forum.browser(), 'who-decides'));
+    const count = async (db = forum.db) =>
+      (
+        await db
+          .selectFrom('questions')
+          .select('answer_count')
+          .where('slug', '=', 'who-decides')
+          .executeTakeFirstOrThrow()
+      ).answer_count;
+    const before = await count();
+    await forum.db.transaction().execute(async (tx) => {
+      await tx.updateTable('comments').set({ status: 'trash' }).where('id', '=', id).execute();
+      // Applied at commit: inside the transaction the row is as it was.
+      expect(await count(tx)).toBe(before);
+    });
+    expect(await count()).toBe(before - 1);
+    await forum.db
+      .transaction()
+      .execute(async (tx) => {
+        await tx.updateTable('comments').set({ status: 'approved' }).where('id', '=', id).execute();
+        throw new Error('rolled back');
+      })
+      .catch(() => {});
+    expect(await count()).toBe(before - 1);
+    await forum.db.updateTable('comments').set({ status: 'approved' }).where('id', '=', id).execute();
+    expect(await count()).toBe(before);
+  });
+
+  it.skipIf(!usingServer())(
+    'lets two open transactions answer the same question without waiting for each other',
+    async () => {
+      const first = commentIdFrom(await answer(forum.browser(), 'who-decides'));
+      const second = commentIdFrom(await answer(forum.browser(), 'who-decides'));
+      const count = async () =>
+        (
+          await forum.db
+            .selectFrom('questions')
+            .select('answer_count')
+            .where('slug', '=', 'who-decides')
+            .executeTakeFirstOrThrow()
+        ).answer_count;
+      const before = await count();
+      let finishFirst = () => {};
+      const firstMayCommit = new Promise<void>((resolve) => {
+        finishFirst = resolve;
+      });
+      let firstChanged = () => {};
+      const firstHasChanged = new Promise<void>((resolve) => {
+        firstChanged = resolve;
+      });
+      const firstTransaction = forum.db.transaction().execute(async (tx) => {
+        await tx.updateTable('comments').set({ status: 'trash' }).where('id', '=', first).execute();
+        firstChanged();
+        await firstMayCommit;
+      });
+      await firstHasChanged;
+      // The question's row is not held by the open transaction: this one goes through
+      // at once (a lock wait would fail it after the timeout).
+      await forum.db.transaction().execute(async (tx) => {
+        await sql`set local lock_timeout = '2s'`.execute(tx);
+        await tx.updateTable('comments').set({ status: 'trash' }).where('id', '=', second).execute();
+      });
+      finishFirst();
+      await firstTransaction;
+      expect(await count()).toBe(before - 2);
+    },
+  );
 });
 
 describe('new since your last visit', () => {
