@@ -26,6 +26,8 @@ const REPLY_LINK = 'a[href^="?replyto="]';
 /** Agree, Disagree, Pass: buttons of the page's one vote form; the counts sit in a `data` element beside them. */
 const VOTE_BUTTON = 'button[form="vote"]';
 const VOTE_COUNTS = ':scope > article > footer data';
+/** A top-level answer shown again at the top of a page that continues its conversation. */
+const EARLIER = 'comment--earlier';
 /** Set by the server once this browser has voted: only then is it worth asking which way. */
 const VOTED_COOKIE = 'oq_voted=1';
 
@@ -49,7 +51,10 @@ refreshRelativeTimes();
 
 function followThread(section: HTMLElement): void {
   const slug = section.dataset.slug as string;
+  const onFirstPage = section.dataset.firstPage === 'true';
   const onLastPage = section.dataset.lastPage === 'true';
+  /** The order of the top-level answers (`?sort=`): where a new one goes depends on it. */
+  const order = section.dataset.sort ?? 'oldest';
   let latestId = Number(section.dataset.latestId ?? 0);
   /** The newest change (event log seq) this page shows; refollows ask for what came after. */
   let since = Number(section.dataset.since ?? 0);
@@ -158,20 +163,52 @@ function followThread(section: HTMLElement): void {
     const element = fromHtml(comment.html);
     if (!element) return null;
     let container: HTMLOListElement;
+    let before: Element | null;
     if (comment.parent_id === null) {
-      if (!onLastPage && !own) return null;
+      const slot = answerSlot(comment.id);
+      // The reader's own answer is shown to them here even when its place is on another page.
+      if (slot === 'elsewhere' && !own) return null;
       container = list;
+      before = slot === 'elsewhere' ? null : slot;
     } else {
       const parent = document.getElementById(`comment-${comment.parent_id}`);
       if (!parent) return null;
       container = parent.querySelector(REPLIES) ?? appendChildList(parent);
+      // Replies stay oldest first, whatever order events arrive in.
+      before = [...container.children].find((child) => commentId(child) > comment.id) ?? null;
     }
     document.querySelector('[data-thread-empty]')?.remove();
-    // Siblings stay oldest first, whatever order events arrive in.
-    const later = [...container.children].find((child) => commentId(child) > comment.id);
-    container.insertBefore(element, later ?? null);
+    container.insertBefore(element, before);
     keepReaderInPlace(element);
     return element;
+  }
+
+  /**
+   * Where a new top-level answer goes among this page's: the answer it goes before (null:
+   * at the end), or 'elsewhere' when its place is on another page. Oldest first, that is the
+   * last page; newest first, the top of the first. Most agreed, a new answer has no votes:
+   * it goes after every answer with more and before any with fewer (ties oldest first), so
+   * it is on this page when an answer that follows it is, or when this is the last page.
+   * The page is not reordered as votes change: the reader's place stays put.
+   */
+  function answerSlot(id: number): Element | null | 'elsewhere' {
+    const answers = [...list.children];
+    if (order === 'newest') {
+      if (!onFirstPage) return 'elsewhere';
+      return answers.find((answer) => commentId(answer) < id) ?? null;
+    }
+    if (order === 'agreed') {
+      const next = answers.find((answer) => {
+        const score = scoreOf(answer);
+        return score < 0 || (score === 0 && commentId(answer) > id);
+      });
+      // An answer continued from the page before comes before every other here: so does this one.
+      if (next?.classList.contains(EARLIER)) return 'elsewhere';
+      if (next) return next;
+      return onLastPage ? null : 'elsewhere';
+    }
+    if (!onLastPage) return 'elsewhere';
+    return answers.find((answer) => commentId(answer) > id) ?? null;
   }
 
   /**
@@ -179,7 +216,10 @@ function followThread(section: HTMLElement): void {
    * were: the comment at the top of the screen stays at the same height.
    */
   async function resync(): Promise<void> {
-    const response = await fetch(window.location.href, { headers: { Accept: 'text/html' } });
+    // In this page's order, whatever order the reader has picked since in another tab.
+    const url = new URL(window.location.href);
+    url.searchParams.set('sort', order);
+    const response = await fetch(url, { headers: { Accept: 'text/html' } });
     if (!response.ok) throw new Error(`resync: ${response.status}`);
     const fresh = new DOMParser()
       .parseFromString(await response.text(), 'text/html')
@@ -346,6 +386,12 @@ function appendChildList(parent: HTMLElement): HTMLOListElement {
   const children = document.createElement('ol');
   parent.append(children);
   return children;
+}
+
+/** A top-level answer's score as the page shows it: agree minus disagree (a tombstone shows none: 0). */
+function scoreOf(element: Element): number {
+  const counts = element.querySelector<HTMLDataElement>(VOTE_COUNTS)?.value.split(',').map(Number);
+  return counts ? (counts[0] ?? 0) - (counts[1] ?? 0) : 0;
 }
 
 /** The id in a comment element's `id="comment-<id>"`. */

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, DB } from '../db/database.js';
 import type { CommentRow, NewCommentRow } from './comment.table.js';
+import { DEFAULT_THREAD_ORDER, type ThreadOrder, type ThreadPlace } from './thread-order.js';
 
 /** The columns a page or the API shows; never the email, IP or visitor id. */
 export const PUBLIC_COLUMNS = [
@@ -38,46 +39,70 @@ export interface ThreadPageRows extends ThreadCounts {
    * a conversation that started on an earlier page: shown again, so it reads in place.
    */
   earlier: PublicCommentRow[];
-  /** Where the next page begins (its first comment's path); null on the last page. */
-  nextPath: string | null;
+  /** Where the next page begins (its first comment's place); null on the last page. */
+  next: ThreadPlace | null;
+  /** In `agreed` order, the score of each conversation on the page (agree minus disagree on its top-level answer). */
+  scores: Map<number, number>;
 }
 
 /**
  * One page of a thread in one query. A page is `limit` approved comments in display
- * order (by materialised path) from `offset` on, whatever their depth, so a page's size
- * is bounded however a thread grows. The query also returns the comment after the page
- * (where the next one begins), the approved ancestors of the page's first comment, and
- * the counts for paging.
+ * order from `offset` on, whatever their depth, so a page's size is bounded however a
+ * thread grows. The query also returns the comment after the page (where the next one
+ * begins), the approved ancestors of the page's first comment, and the counts for paging.
  */
 export async function listThreadPage(
   db: DB,
   questionId: number,
   page: { limit: number; offset: number },
+  order: ThreadOrder = DEFAULT_THREAD_ORDER,
 ): Promise<ThreadPageRows> {
-  const found = await threadPageQuery(db, questionId, page).execute();
+  const found: PageQueryRow[] =
+    order === 'agreed'
+      ? await agreedPageQuery(db, questionId, page).execute()
+      : await threadPageQuery(db, questionId, page, order).execute();
   // Past the last page (or on an empty thread) the counts still matter, for paging.
   const counts = found[0] ?? (await db.selectNoFrom(() => countColumns(db, questionId)).executeTakeFirstOrThrow());
-  const inPage = found.filter((row) => !row.earlier).map(publicRow);
+  const inPage = found.filter((row) => !row.earlier);
+  const after = inPage[page.limit];
   return {
-    rows: inPage.slice(0, page.limit),
+    rows: inPage.slice(0, page.limit).map(publicRow),
     earlier: found.filter((row) => row.earlier).map(publicRow),
-    nextPath: inPage[page.limit]?.path ?? null,
+    next: after ? { rootId: after.root_id, path: after.path } : null,
+    scores: new Map(found.flatMap((row) => ('root_score' in row ? [[row.root_id, row.root_score] as const] : []))),
     answerCount: counts.answer_count ?? 0,
     latestId: counts.latest_id ?? 0,
   };
 }
 
-/** A row of the page query without the flag and counts it carries alongside the comment. */
-function publicRow({ earlier, answer_count, latest_id, ...row }: PageQueryRow): PublicCommentRow {
-  return row;
+type PageQueryRow =
+  | Awaited<ReturnType<ReturnType<typeof threadPageQuery>['execute']>>[number]
+  | Awaited<ReturnType<ReturnType<typeof agreedPageQuery>['execute']>>[number];
+
+/** A row of a page query without what it carries alongside the comment (flag, counts, score). */
+function publicRow(row: PageQueryRow): PublicCommentRow {
+  const { earlier, answer_count, latest_id, ...comment } = row;
+  if ('root_score' in comment) {
+    const { root_score, position, ...rest } = comment;
+    return rest;
+  }
+  return comment;
 }
 
-type PageQueryRow = Awaited<ReturnType<ReturnType<typeof threadPageQuery>['execute']>>[number];
-
-/** listThreadPage's query, unexecuted, so that a test can check its plan. */
-export function threadPageQuery(db: DB, questionId: number, page: { limit: number; offset: number }) {
-  // Display order is (root_id, path), the order of the comments_thread index, so the
-  // page's start is found in the index and the page read from there on.
+/**
+ * listThreadPage's query for `oldest` and `newest`, unexecuted, so that a test can check
+ * its plan. Display order is (root_id, path), the order of the comments_thread index, or
+ * (root_id descending, path): the same index read backwards, each conversation put in
+ * path order as it is read. Either way the page's start is found in the index and the
+ * page read from there on.
+ */
+export function threadPageQuery(
+  db: DB,
+  questionId: number,
+  page: { limit: number; offset: number },
+  order: 'oldest' | 'newest' = 'oldest',
+) {
+  const direction = order === 'newest' ? 'desc' : 'asc';
   return db
     .with('start', (w) =>
       w
@@ -85,7 +110,7 @@ export function threadPageQuery(db: DB, questionId: number, page: { limit: numbe
         .select(['root_id', 'path'])
         .where('question_id', '=', questionId)
         .where('status', '=', 'approved')
-        .orderBy('root_id')
+        .orderBy('root_id', direction)
         .orderBy('path')
         .limit(1)
         .offset(page.offset),
@@ -98,47 +123,210 @@ export function threadPageQuery(db: DB, questionId: number, page: { limit: numbe
         .where('c.question_id', '=', questionId)
         .where('c.status', '=', 'approved')
         // Compared with values (not joined), so that the index range starts there.
-        .where(sql`(c.root_id, c.path)`, '>=', sql`((select root_id from start), (select path from start))`)
-        .orderBy('c.root_id')
+        .where((eb) =>
+          order === 'newest'
+            ? // The start's conversation from the start on, then the older ones.
+              eb.and([
+                eb('c.root_id', '<=', sql<number>`(select root_id from start)`),
+                eb.or([
+                  eb('c.root_id', '<', sql<number>`(select root_id from start)`),
+                  eb('c.path', '>=', sql<string>`(select path from start)`),
+                ]),
+              ])
+            : eb(sql`(c.root_id, c.path)`, '>=', sql`((select root_id from start), (select path from start))`),
+        )
+        .orderBy('c.root_id', direction)
         .orderBy('c.path')
         // One more than the page: where the next page begins.
         .limit(page.limit + 1),
     )
-    .with('ancestors', (w) =>
-      w
-        .selectFrom(['comments as c', 'start'])
-        .select(PUBLIC_COLUMNS.map((column) => `c.${column}` as const))
-        .select(sql<boolean>`true`.as('earlier'))
-        .where('c.id', '=', sql<number>`any(string_to_array(start.path, '.')::int[])`)
-        .whereRef('c.path', '<', 'start.path')
-        .where('c.status', '=', 'approved'),
-    )
+    .with('ancestors', () => pageAncestors(db))
     .selectFrom((eb) => eb.selectFrom('slice').selectAll().unionAll(eb.selectFrom('ancestors').selectAll()).as('t'))
     .selectAll('t')
     .select(() => countColumns(db, questionId))
+    .orderBy('t.root_id', direction)
     .orderBy('t.path');
 }
 
 /**
- * How many approved comments come before this place in the thread's display order:
- * what tells which page a comment is on.
+ * The approved ancestors of the page's first comment (`start`): the earlier part of the
+ * conversation the page begins inside, in any order.
+ */
+function pageAncestors(db: DB) {
+  return db
+    .withTables<{ start: { root_id: number; path: string } }>()
+    .selectFrom(['comments as c', 'start'])
+    .select(PUBLIC_COLUMNS.map((column) => `c.${column}` as const))
+    .select(sql<boolean>`true`.as('earlier'))
+    .where('c.id', '=', sql<number>`any(string_to_array(start.path, '.')::int[])`)
+    .whereRef('c.path', '<', 'start.path')
+    .where('c.status', '=', 'approved');
+}
+
+/** A conversation's score in `agreed` order: agree minus disagree on its top-level answer (none: 0). */
+const CONVERSATION_SCORE = sql<number>`coalesce(v.agree - v.disagree, 0)::int`;
+
+/**
+ * Each conversation of the question with approved comments: its top-level answer's id,
+ * how many approved comments it has, and its score. Read from the comments_thread index
+ * alone (grouped as it is read), and the scores by the vote totals' key.
+ */
+function conversations(db: DB, questionId: number) {
+  return db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('comments')
+        .select(['root_id', sql<number>`count(*)::int`.as('n')])
+        .where('question_id', '=', questionId)
+        .where('status', '=', 'approved')
+        .groupBy('root_id')
+        .as('s'),
+    )
+    .leftJoin('comment_vote_totals as v', 'v.comment_id', 's.root_id')
+    .select(['s.root_id', 's.n', CONVERSATION_SCORE.as('score')]);
+}
+
+/** The score of each of these conversations (agree minus disagree on the top-level answer); none is 0. */
+export async function conversationScores(db: DB, rootIds: readonly number[]): Promise<Map<number, number>> {
+  const scores = new Map(rootIds.map((rootId) => [rootId, 0]));
+  if (rootIds.length === 0) return scores;
+  const rows = await db
+    .selectFrom('comment_vote_totals as v')
+    .select(['v.comment_id', CONVERSATION_SCORE.as('score')])
+    .where('v.comment_id', 'in', [...new Set(rootIds)])
+    .execute();
+  for (const row of rows) scores.set(row.comment_id, row.score);
+  return scores;
+}
+
+/**
+ * listThreadPage's query for `agreed`, unexecuted, so that a test can check its plan. The
+ * score lives beside the votes, not in the comments' index, so the conversations are
+ * ranked first (one row each, with how many approved comments come before it), and only
+ * those that reach into the page are read, each in path order.
+ */
+export function agreedPageQuery(db: DB, questionId: number, page: { limit: number; offset: number }) {
+  // One more than the page: where the next page begins.
+  const end = page.offset + page.limit + 1;
+  return (
+    db
+      .with('ranked', () =>
+        db
+          .selectFrom(conversations(db, questionId).as('k'))
+          .selectAll('k')
+          .select(
+            sql<number>`(sum(k.n) over (order by k.score desc, k.root_id rows unbounded preceding) - k.n)::int`.as(
+              'before',
+            ),
+          ),
+      )
+      // The conversations that reach into the page: at most one per comment on it, a bound
+      // that lets the planner read each one's comments through the index.
+      .with('reaching', (w) =>
+        w
+          .selectFrom('ranked')
+          .selectAll()
+          .where('before', '<', end)
+          .where(sql<number>`before + n`, '>', page.offset)
+          .orderBy('before')
+          .limit(page.limit + 1),
+      )
+      .with('numbered', (w) =>
+        w
+          .selectFrom('reaching as r')
+          .innerJoin('comments as c', 'c.root_id', 'r.root_id')
+          .select(PUBLIC_COLUMNS.map((column) => `c.${column}` as const))
+          .select([
+            'r.score as root_score',
+            sql<number>`(r.before + row_number() over (partition by c.root_id order by c.path) - 1)::int`.as(
+              'position',
+            ),
+          ])
+          .where('c.question_id', '=', questionId)
+          .where('c.status', '=', 'approved'),
+      )
+      .with('slice', (w) =>
+        w
+          .selectFrom('numbered')
+          .selectAll()
+          .select(sql<boolean>`false`.as('earlier'))
+          .where('position', '>=', page.offset)
+          .where('position', '<', end),
+      )
+      .with('start', (w) => w.selectFrom('slice').select(['root_id', 'path']).where('position', '=', page.offset))
+      .with('ancestors', () =>
+        pageAncestors(db).select([
+          sql<number>`(select root_score from slice where position = ${page.offset})`.as('root_score'),
+          sql<number>`null::int`.as('position'),
+        ]),
+      )
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('slice')
+          .select([...PUBLIC_COLUMNS, 'root_score', 'position', 'earlier'])
+          .unionAll(eb.selectFrom('ancestors').select([...PUBLIC_COLUMNS, 'root_score', 'position', 'earlier']))
+          .as('t'),
+      )
+      .selectAll('t')
+      .select(() => countColumns(db, questionId))
+      .orderBy('t.earlier', 'desc')
+      .orderBy('t.position')
+      .orderBy('t.path')
+  );
+}
+
+/**
+ * How many approved comments come before this place in the thread's display order in
+ * `order`: what tells which page a comment is on.
  */
 export async function countApprovedBefore(
   db: DB,
   questionId: number,
-  place: { rootId: number; path: string },
+  place: ThreadPlace,
+  order: ThreadOrder = DEFAULT_THREAD_ORDER,
 ): Promise<number> {
-  return (await approvedBeforeQuery(db, questionId, place).executeTakeFirstOrThrow()).n;
+  return (await approvedBeforeQuery(db, questionId, place, order).executeTakeFirstOrThrow()).n;
 }
 
 /** countApprovedBefore's query, unexecuted, so that a test can check its plan. */
-export function approvedBeforeQuery(db: DB, questionId: number, place: { rootId: number; path: string }) {
+export function approvedBeforeQuery(
+  db: DB,
+  questionId: number,
+  place: ThreadPlace,
+  order: ThreadOrder = DEFAULT_THREAD_ORDER,
+) {
+  const approved = () =>
+    db.selectFrom('comments').where('question_id', '=', questionId).where('status', '=', 'approved');
+  if (order === 'oldest') {
+    return approved()
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where(sql`(root_id, path)`, '<', sql`(${place.rootId}, ${place.path})`);
+  }
+  if (order === 'newest') {
+    // Newer conversations, then the comment's own up to it: one range of the index, less
+    // the rest of its own conversation.
+    return approved()
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('root_id', '>=', place.rootId)
+      .where((eb) => eb.or([eb('root_id', '>', place.rootId), eb('path', '<', place.path)]));
+  }
+  // The conversations ranked before this one (by score, then oldest), then its own up to it.
+  const score = db
+    .selectFrom('comment_vote_totals as v')
+    .select(CONVERSATION_SCORE.as('score'))
+    .where('v.comment_id', '=', place.rootId);
+  const own = sql<number>`coalesce((${score}), 0)`;
   return db
-    .selectFrom('comments')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('question_id', '=', questionId)
-    .where('status', '=', 'approved')
-    .where(sql`(root_id, path)`, '<', sql`(${place.rootId}, ${place.path})`);
+    .selectFrom(conversations(db, questionId).as('k'))
+    .select(
+      sql<number>`(coalesce(sum(k.n), 0) + (${approved()
+        .select(sql`count(*)`.as('n'))
+        .where('root_id', '=', place.rootId)
+        .where('path', '<', place.path)}))::int`.as('n'),
+    )
+    .where((eb) =>
+      eb.or([eb('k.score', '>', own), eb.and([eb('k.score', '=', own), eb('k.root_id', '<', place.rootId)])]),
+    );
 }
 
 function countColumns(db: DB, questionId: number) {

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import type { DB } from '../db/database.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { formBody, jsonBody } from '../http/body-parsers.js';
@@ -11,6 +11,7 @@ import { messages } from '../messages.js';
 import { commentOnPage, commentPath, type Question, questionPath, toQuestion } from '../questions/question.js';
 import { findQuestionById } from '../questions/question.repository.js';
 import { questionBySlug } from '../questions/question.service.js';
+import { rememberedOrder } from '../questions/reader-order.js';
 import type { RenderThreadPage } from '../questions/thread-page.js';
 import type { SettingsSource } from '../settings/settings.service.js';
 import type { Templates } from '../views/templates.js';
@@ -73,15 +74,19 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
       await mail.request(form.draft.email, question.id, kinds).catch((error: unknown) => {
         req.log.warn({ err: error }, 'could not record an email subscription');
       });
-      // Straight to the comment, on the page of the thread it is on (held ones too: their
-      // author sees them there, awaiting moderation). It is stored already: should finding
-      // its page fail now, its lasting address leads there later, and the post is not lost.
-      const page = await comments.pageOf(comment).catch((error: unknown) => {
+      // Straight to the comment, on the page of the thread it is on in the reader's order
+      // (held ones too: their author sees them there, awaiting moderation). It is stored
+      // already: should finding its page fail now, its lasting address leads there later,
+      // and the post is not lost.
+      const order = rememberedOrder(req);
+      const page = await comments.pageOf(comment, order).catch((error: unknown) => {
         req.log.warn({ err: error }, 'could not find the page of a stored comment');
         return undefined;
       });
       const shownAt =
-        page === undefined ? commentPath(question.slug, comment.id) : commentOnPage(question.slug, comment.id, page);
+        page === undefined
+          ? commentPath(question.slug, comment.id)
+          : commentOnPage(question.slug, comment.id, page, order);
       if (json) {
         const { maxThreadDepth } = await settings.current();
         // A spammer is not told their comment went to spam: to them it is awaiting
@@ -107,13 +112,14 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
   });
 
   /**
-   * Where a comment is shown now: the page of its thread it is on (which changes as the
-   * thread grows), or its question's page when it is not shown (removed, or held and not
-   * this visitor's).
+   * Where a comment is shown now: the page of its thread it is on in the reader's order
+   * (which changes as the thread grows), or its question's page when it is not shown
+   * (removed, or held and not this visitor's).
    */
-  async function whereShown(question: Question, found: { comment: Comment; visible: boolean }) {
+  async function whereShown(req: Request, question: Question, found: { comment: Comment; visible: boolean }) {
     if (!found.visible) return questionPath(question.slug);
-    return commentOnPage(question.slug, found.comment.id, await comments.pageOf(found.comment));
+    const order = rememberedOrder(req);
+    return commentOnPage(question.slug, found.comment.id, await comments.pageOf(found.comment, order), order);
   }
 
   // A comment's lasting addresses: the short one (feeds, the moderation pages, "replying
@@ -123,7 +129,7 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
     const found = id === undefined ? undefined : await comments.locate(id, visitorIdOf(req));
     const question = found ? await findQuestionById(db, found.comment.questionId) : undefined;
     if (!found || !question) throw notFound(messages.commentNotFound);
-    res.redirect(302, await whereShown(toQuestion(question), found));
+    res.redirect(302, await whereShown(req, toQuestion(question), found));
   });
 
   router.get('/questions/:slug/comments/:id', async (req, res) => {
@@ -131,7 +137,7 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
     const id = parseId(req.params.id);
     const found = id === undefined ? undefined : await comments.locate(id, visitorIdOf(req));
     if (found?.comment.questionId !== question.id) throw notFound(messages.commentNotFound);
-    res.redirect(302, await whereShown(question, found));
+    res.redirect(302, await whereShown(req, question, found));
   });
 
   router.get('/api/questions/:slug/comments', async (req, res) => {

@@ -13,6 +13,7 @@ import type { ForumSettings } from '../settings/forum-settings.js';
 import type { SettingsSource } from '../settings/settings.service.js';
 import { type Comment, toComment, toTombstone } from './comment.js';
 import {
+  conversationScores,
   countApprovedBefore,
   findComment,
   hasApprovedCommentFrom,
@@ -32,6 +33,7 @@ import {
 } from './comment.repository.js';
 import { pathIds, threadPosition } from './comment-tree.js';
 import { renderCommentBody } from './sanitize.js';
+import { compareInOrder, DEFAULT_THREAD_ORDER, type ThreadOrder, type ThreadPlace } from './thread-order.js';
 
 export interface CommentServiceDeps {
   db: DB;
@@ -252,29 +254,46 @@ export function createCommentService(deps: CommentServiceDeps) {
   }
 
   /**
-   * One page of a thread, plus the reader's own held comments that belong on it. A page
-   * holds the setting's number of comments, replies included; one that begins inside a
-   * conversation also has that conversation's earlier comments, marked `earlierIds`.
+   * One page of a thread in an order, plus the reader's own held comments that belong on
+   * it. A page holds the setting's number of comments, replies included; one that begins
+   * inside a conversation also has that conversation's earlier comments, marked `earlierIds`.
    */
-  async function listThread(question: Question, pageNumber: number, visitorId: string | undefined) {
+  async function listThread(
+    question: Question,
+    pageNumber: number,
+    visitorId: string | undefined,
+    order: ThreadOrder = DEFAULT_THREAD_ORDER,
+  ) {
     const perPage = (await deps.settings.current()).commentsPerPage;
-    const { rows, earlier, nextPath, answerCount, latestId } = await listThreadPage(db, question.id, {
-      limit: perPage,
-      offset: (pageNumber - 1) * perPage,
-    });
+    const { rows, earlier, next, scores, answerCount, latestId } = await listThreadPage(
+      db,
+      question.id,
+      { limit: perPage, offset: (pageNumber - 1) * perPage },
+      order,
+    );
     const pageCount = Math.max(1, Math.ceil(answerCount / perPage));
     const own = visitorId ? await listVisitorComments(db, question.id, visitorId) : [];
+    const pending = own.filter((row) => row.status === 'pending');
+    if (order === 'agreed') {
+      // A held comment's conversation may not be on this page: its score says whether it is.
+      const unscored = pending.map((row) => row.root_id).filter((rootId) => !scores.has(rootId));
+      for (const [rootId, score] of await conversationScores(db, unscored)) scores.set(rootId, score);
+    }
+    const inOrder = compareInOrder(order, scores);
     // A held comment shows where it will sit once approved: on the page whose span of the
-    // thread holds its place (a new answer's place is the end: the last page).
-    const from = pageNumber === 1 ? '' : (rows[0]?.path ?? '');
-    const held = own.filter(
-      (row) => row.status === 'pending' && row.path >= from && (nextPath === null || row.path < nextPath),
+    // thread holds its place (a new answer's place is where the order puts a conversation
+    // without votes: the end for oldest first, the start for newest first).
+    const first = pageNumber === 1 ? undefined : rows[0];
+    const held = pending.filter(
+      (row) =>
+        (first === undefined || inOrder(placeOf(row), placeOf(first)) >= 0) &&
+        (next === null || inOrder(placeOf(row), next) < 0),
     );
     const shown = [...earlier, ...rows, ...held];
     // An ancestor's path is its descendants' prefix: they are of this question too.
     const tombstones = await listTombstones(db, missingAncestors(shown));
     const tombstoneIds = new Set(tombstones.map((row) => row.id));
-    const thread = [...shown, ...tombstones].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const thread = [...shown, ...tombstones].sort((a, b) => inOrder(placeOf(a), placeOf(b)));
     return {
       comments: thread.map((row) => (tombstoneIds.has(row.id) ? toTombstone(row) : toComment(row))),
       earlierIds: new Set(earlier.map((row) => row.id)),
@@ -286,12 +305,15 @@ export function createCommentService(deps: CommentServiceDeps) {
   }
 
   /**
-   * The page of the thread a comment is on; for a held one, the page it shows on to its
-   * author (and will be on once approved, if the thread stays as it is).
+   * The page of the thread a comment is on in an order; for a held one, the page it shows
+   * on to its author (and will be on once approved, if the thread stays as it is).
    */
-  async function pageOf(comment: Pick<Comment, 'questionId' | 'rootId' | 'path' | 'status'>): Promise<number> {
+  async function pageOf(
+    comment: Pick<Comment, 'questionId' | 'rootId' | 'path' | 'status'>,
+    order: ThreadOrder = DEFAULT_THREAD_ORDER,
+  ): Promise<number> {
     const perPage = (await deps.settings.current()).commentsPerPage;
-    const before = await countApprovedBefore(db, comment.questionId, comment);
+    const before = await countApprovedBefore(db, comment.questionId, comment, order);
     return comment.status === 'approved' ? Math.floor(before / perPage) + 1 : Math.max(1, Math.ceil(before / perPage));
   }
 
@@ -361,6 +383,10 @@ export function createCommentService(deps: CommentServiceDeps) {
 }
 
 export type CommentService = ReturnType<typeof createCommentService>;
+
+function placeOf(row: { root_id: number; path: string }): ThreadPlace {
+  return { rootId: row.root_id, path: row.path };
+}
 
 /**
  * The ancestors of shown comments that are not shown themselves: removed ones (to be

@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { threadOrders } from '../comments/thread-order.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import { messages } from '../messages.js';
 import { findPostBySlug } from '../posts/post.repository.js';
 import { toQuestion } from '../questions/question.js';
+import { chooseOrder } from '../questions/reader-order.js';
 import type { RenderThreadPage } from '../questions/thread-page.js';
 import { findDiscussion } from './discussion.repository.js';
 
@@ -14,6 +16,7 @@ const pageQuery = z.object({
     .regex(/^[1-9]\d{0,5}$/)
     .transform(Number)
     .optional(),
+  sort: z.enum(threadOrders).optional().catch(undefined),
 });
 
 /**
@@ -30,7 +33,10 @@ export function discussionRoutes(deps: { db: DB; renderThreadPage: RenderThreadP
     if (!discussion) throw notFound(messages.discussionNotFound);
     const query = pageQuery.safeParse(req.query);
     if (!query.success) throw notFound(messages.pageNotFound);
-    await renderThreadPage(req, res, toQuestion(discussion), { pageNumber: query.data.page });
+    await renderThreadPage(req, res, toQuestion(discussion), {
+      pageNumber: query.data.page,
+      order: chooseOrder(req, res, query.data.sort),
+    });
   });
   return router;
 }

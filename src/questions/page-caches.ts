@@ -17,7 +17,8 @@ export type PagesAffected = { question: number } | 'all' | null;
 
 /**
  * Which change affects which kept pages: the one list. Everything a thread page shows
- * of a question (its comments, wording, state) is dropped with the question's group,
+ * of a question (its comments, wording, state) is dropped with the question's group, its
+ * pages in every order (a vote reorders the most agreed ones, and shows on all of them),
  * and post pages with it (they show answer counts and questions). Settings shape every
  * page (depth, per page). The queue's own bookkeeping changes no page.
  */

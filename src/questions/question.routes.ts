@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { describeChallenge, issueToken } from '../captcha/challenge.js';
+import { threadOrders } from '../comments/thread-order.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import type { Csrf } from '../http/csrf.js';
@@ -15,6 +16,7 @@ import { ALL_POSTS } from './page-caches.js';
 import { listQuestionsWithCounts } from './question.repository.js';
 import { questionBySlug } from './question.service.js';
 import type { QuestionLookup } from './question-lookup.js';
+import { chooseOrder } from './reader-order.js';
 import type { RenderThreadPage } from './thread-page.js';
 
 export interface QuestionRoutesDeps {
@@ -36,6 +38,8 @@ const threadQuery = z.object({
     .transform(Number)
     .optional(),
   replyto: z.string().transform(parseId).optional().catch(undefined),
+  // An order there is not (a typo, an old link) is no reason to refuse the page: ignored.
+  sort: z.enum(threadOrders).optional().catch(undefined),
 });
 
 export function questionRoutes(deps: QuestionRoutesDeps): Router {
@@ -46,7 +50,11 @@ export function questionRoutes(deps: QuestionRoutesDeps): Router {
     const question = await deps.questions.find(req.params.slug);
     const query = threadQuery.safeParse(req.query);
     if (!query.success) throw notFound(messages.pageNotFound);
-    await renderThreadPage(req, res, question, { pageNumber: query.data.page, replyToId: query.data.replyto });
+    await renderThreadPage(req, res, question, {
+      pageNumber: query.data.page,
+      replyToId: query.data.replyto,
+      order: chooseOrder(req, res, query.data.sort),
+    });
   });
 
   // A fresh captcha (and the CSRF token) for a form that has used its own, or for a

@@ -1,3 +1,4 @@
+import { DEFAULT_THREAD_ORDER, type ThreadOrder } from '../comments/thread-order.js';
 import type { QuestionRow, QuestionStatus } from './question.table.js';
 
 /** A question as the rest of the application sees it. */
@@ -59,7 +60,16 @@ export function commentPath(slug: string, id: number): string {
   return `${questionPath(slug)}/comments/${id}`;
 }
 
-/** Where a comment is shown: its page of the thread (page 1 has no `?page`), at the comment. */
-export function commentOnPage(slug: string, id: number, page: number): string {
-  return `${questionPath(slug)}${page > 1 ? `?page=${page}` : ''}#comment-${id}`;
+/**
+ * A page of a question's thread in an order: `?sort=` unless it is the default order,
+ * `?page=` past the first page.
+ */
+export function threadPagePath(slug: string, page: number, order: ThreadOrder = DEFAULT_THREAD_ORDER): string {
+  const query = [...(order === DEFAULT_THREAD_ORDER ? [] : [`sort=${order}`]), ...(page > 1 ? [`page=${page}`] : [])];
+  return `${questionPath(slug)}${query.length > 0 ? `?${query.join('&')}` : ''}`;
+}
+
+/** Where a comment is shown: its page of the thread in the reader's order, at the comment. */
+export function commentOnPage(slug: string, id: number, page: number, order?: ThreadOrder): string {
+  return `${threadPagePath(slug, page, order)}#comment-${id}`;
 }

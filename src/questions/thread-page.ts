@@ -5,6 +5,7 @@ import type { CommentService } from '../comments/comment.service.js';
 import type { FormValues } from '../comments/comment-form.js';
 import { BODY_LIMIT } from '../comments/comment-form.js';
 import { threadView } from '../comments/comment-view.js';
+import { THREAD_ORDER_LABELS, type ThreadOrder, threadOrders } from '../comments/thread-order.js';
 import { statusBadge } from '../conclusions/question-status.js';
 import { summaryView } from '../conclusions/summary-view.js';
 import type { DB } from '../db/database.js';
@@ -21,7 +22,8 @@ import type { Templates } from '../views/templates.js';
 import type { ReaderMarks, Visits } from '../visits/visits.service.js';
 import { voteCountsFor } from '../votes/vote.repository.js';
 import type { PageCache } from './page-cache.js';
-import { commentPath, type Question, questionPath } from './question.js';
+import { commentPath, type Question, questionPath, threadPagePath } from './question.js';
+import { rememberedOrder } from './reader-order.js';
 
 export interface ThreadPageDeps {
   db: DB;
@@ -88,10 +90,11 @@ export function createThreadPage(deps: ThreadPageDeps) {
     pageNumber: number,
     visitorId: string | undefined,
     maxDepth: number,
+    order: ThreadOrder,
   ): Promise<ThreadSection> {
     const since = deps.relayedSeq();
     const [thread, post, highlights] = await Promise.all([
-      comments.listThread(question, pageNumber, visitorId),
+      comments.listThread(question, pageNumber, visitorId, order),
       findPostById(db, question.postId),
       comments.listHighlights(question),
     ]);
@@ -144,30 +147,32 @@ export function createThreadPage(deps: ThreadPageDeps) {
   }
 
   /** The page holding the comment a reader is replying to (page 1 if they may not see it). */
-  async function pageHolding(question: Question, commentId: number, req: Request): Promise<number> {
+  async function pageHolding(question: Question, commentId: number, req: Request, order: ThreadOrder) {
     const comment = await comments.findVisible(question, commentId, visitorIdOf(req));
-    return comment ? comments.pageOf(comment) : 1;
+    return comment ? comments.pageOf(comment, order) : 1;
   }
 
   return async function renderThreadPage(
     req: Request,
     res: Response,
     question: Question,
-    options: { status?: number; form?: FormState; pageNumber?: number; replyToId?: number } = {},
+    options: { status?: number; form?: FormState; pageNumber?: number; replyToId?: number; order?: ThreadOrder } = {},
   ): Promise<void> {
     // Only a browser that came with its visitor id is remembered (read before this page's
     // form may give a new one an id): a client without cookies would add a row per view.
     const [settings, reader] = await Promise.all([deps.settings.current(), deps.visits.marksOf(visitorIdOf(req))]);
     const remembered = commenterOf(req);
     const replyToId = options.replyToId ?? parseId(options.form?.values.parent_id);
-    const pageNumber = options.pageNumber ?? (replyToId ? await pageHolding(question, replyToId, req) : 1);
+    const order = options.order ?? rememberedOrder(req);
+    const pageNumber = options.pageNumber ?? (replyToId ? await pageHolding(question, replyToId, req, order) : 1);
     // Only someone who has commented has comments of their own to mark or to see held;
-    // everyone else reads the same page, kept rendered until the thread changes.
+    // everyone else reads the same page, kept rendered until the thread changes. Each
+    // order's pages are kept apart; a change drops every order's pages of the question.
     const maxDepth = settings.maxThreadDepth;
     const section = remembered
-      ? await loadSection(question, pageNumber, visitorIdOf(req), maxDepth)
-      : await cache.get(question.id, `${pageNumber}:${settings.commentsPerPage}:${maxDepth}`, async () =>
-          withDeflated(await loadSection(question, pageNumber, undefined, maxDepth)),
+      ? await loadSection(question, pageNumber, visitorIdOf(req), maxDepth, order)
+      : await cache.get(question.id, `${order}:${pageNumber}:${settings.commentsPerPage}:${maxDepth}`, async () =>
+          withDeflated(await loadSection(question, pageNumber, undefined, maxDepth, order)),
         );
     const replyTo = replyToId ? section.comments.find((c) => c.id === replyToId) : undefined;
     const news = await newSinceLastVisit(question, section, reader);
@@ -190,8 +195,11 @@ export function createThreadPage(deps: ThreadPageDeps) {
       latestId: section.latestId,
       since: section.since,
       news,
+      isFirstPage: pageNumber === 1,
       isLastPage: pageNumber === section.pageCount,
-      continuesFrom: section.continues ? pageUrl(path, pageNumber - 1) : null,
+      order,
+      orders: orderChoices(path, order),
+      continuesFrom: section.continues ? pageUrl(question.slug, pageNumber - 1, order) : null,
       question: {
         ...question,
         passageHtml: renderPassage(question.passage, question.quote),
@@ -205,7 +213,7 @@ export function createThreadPage(deps: ThreadPageDeps) {
       highlights: section.highlights,
       closed: question.closed ? { message: messages.questionClosed, typed: options.form?.values.body ?? '' } : null,
       threadHtml: section.html.length > 0 ? THREAD_SLOT : '',
-      pagination: paginationView(path, pageNumber, section.pageCount),
+      pagination: paginationView(question.slug, pageNumber, section.pageCount, order),
       voteForm: { csrfToken },
       mapUrl: deps.mapUrl?.(question) ?? null,
       form: {
@@ -271,13 +279,25 @@ function sendPieces(res: Response, pieces: readonly Buffer[]): void {
 
 export type RenderThreadPage = ReturnType<typeof createThreadPage>;
 
-function pageUrl(path: string, page: number): string {
-  return page === 1 ? `${path}#comments` : `${path}?page=${page}#comments`;
+function pageUrl(slug: string, page: number, order: ThreadOrder): string {
+  return `${threadPagePath(slug, page, order)}#comments`;
 }
 
-function paginationView(path: string, current: number, count: number) {
+/**
+ * The links that reorder the thread, the current order marked. Each names its order, the
+ * default too, so that picking it replaces an order the reader picked before.
+ */
+function orderChoices(path: string, current: ThreadOrder) {
+  return threadOrders.map((order) => ({
+    label: THREAD_ORDER_LABELS[order],
+    url: `${path}?sort=${order}#comments`,
+    current: order === current,
+  }));
+}
+
+function paginationView(slug: string, current: number, count: number, order: ThreadOrder) {
   if (count <= 1) return null;
-  const url = (page: number) => pageUrl(path, page);
+  const url = (page: number) => pageUrl(slug, page, order);
   return {
     previous: current > 1 ? url(current - 1) : null,
     next: current < count ? url(current + 1) : null,

@@ -1,7 +1,13 @@
 import { type Compilable, CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvedAfterQuery, approvedBeforeQuery, threadPageQuery } from '../../src/comments/comment.repository.js';
+import {
+  agreedPageQuery,
+  approvedAfterQuery,
+  approvedBeforeQuery,
+  threadPageQuery,
+} from '../../src/comments/comment.repository.js';
 import { seedFakeThread } from '../../src/comments/seed-fake-thread.js';
+import { threadOrders } from '../../src/comments/thread-order.js';
 import { questionsWithCountsQuery } from '../../src/questions/question.repository.js';
 import { questionListQuery, questionSorts } from '../../src/questions/question-list.repository.js';
 import { newAnswersQuery } from '../../src/visits/reader-marks.repository.js';
@@ -87,13 +93,29 @@ describe('query plans on a 10,000-comment thread', () => {
     await expectNoSeqScan(threadPageQuery(database.db, big.id, { limit: 100, offset: 5_000 }));
   });
 
-  it('finding the page a comment is on counts through an index', async () => {
+  it('newest first reads the same index backwards, sorting only within a conversation', async () => {
+    for (const offset of [0, 5_000]) {
+      const query = threadPageQuery(database.db, big.id, { limit: 100, offset }, 'newest');
+      await expectNoSeqScan(query);
+      const plan = (await explain(query, 'text')).join('\n');
+      // Never the whole thread sorted: each conversation put in path order as the index gives it.
+      expect(plan, plan).toMatch(/Index (Only )?Scan Backward using comments_thread/);
+      expect(plan, plan).toMatch(/Incremental Sort/);
+    }
+  });
+
+  it('most agreed ranks the conversations from the index and reads only the page’s through it', async () => {
+    await expectNoSeqScan(agreedPageQuery(database.db, big.id, { limit: 100, offset: 0 }));
+    await expectNoSeqScan(agreedPageQuery(database.db, big.id, { limit: 100, offset: 5_000 }));
+  });
+
+  it('finding the page a comment is on counts through an index, in every order', async () => {
     const place = await database.db
       .selectFrom('comments')
       .select(['root_id as rootId', 'path'])
       .where('id', '=', middleId)
       .executeTakeFirstOrThrow();
-    await expectNoSeqScan(approvedBeforeQuery(database.db, big.id, place));
+    for (const order of threadOrders) await expectNoSeqScan(approvedBeforeQuery(database.db, big.id, place, order));
   });
 
   it('the front page counts answers through an index', async () => {

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningForum } from '../../src/server.js';
+import { storeComment } from '../support/comments.js';
 import { startLiveForum } from '../support/live.js';
 import { fillAnswer, launchChromium, screenshot, watchForTrouble } from './browser.js';
 
@@ -79,6 +80,30 @@ describe('a live thread in the browser', () => {
     expect(await reloaded.textContent()).toBe('just now');
     expect(await reloaded.getAttribute('title')).toMatch(/\d{4}.*\d?\d:\d\d/);
     await screenshot(poster, 'live-4-reply-in-place');
+    expect(trouble).toEqual([]);
+    await Promise.all([poster.close(), reader.close()]);
+  });
+
+  it('puts a new answer at the top of a newest-first page, live', async () => {
+    const newestSlug = 'who-is-involved-in-the-discussion';
+    const older = await storeComment(forum.database.db, newestSlug, { body: 'An older answer.' });
+    const [poster, reader] = [await browser.newPage(), await browser.newPage()];
+    const trouble = [...watchForTrouble(poster), ...watchForTrouble(reader)];
+    await Promise.all([
+      poster.goto(`${forum.url}/questions/${newestSlug}`),
+      reader.goto(`${forum.url}/questions/${newestSlug}?sort=newest`),
+    ]);
+    await reader.waitForFunction(() => document.querySelector('[data-presence]')?.textContent?.includes('2 people'));
+    await fillAnswer(poster, '#respond', { author: 'Eve', email: 'eve@example.org', body: 'The newest answer.' });
+    const response = poster.waitForResponse((r) => r.url().endsWith(`/questions/${newestSlug}/comments`));
+    await poster.click('#respond button[type="submit"]');
+    const posted = await (await response).json();
+    await reader.waitForSelector(`#comment-${posted.id}`, { timeout: 5_000 });
+    const order = await reader.$$eval('[data-thread] > li', (items) => items.map((item) => item.id));
+    expect(order).toEqual([`comment-${posted.id}`, `comment-${older}`]);
+    // Oldest first, the poster's own page has it last.
+    const own = await poster.$$eval('[data-thread] > li', (items) => items.map((item) => item.id));
+    expect(own).toEqual([`comment-${older}`, `comment-${posted.id}`]);
     expect(trouble).toEqual([]);
     await Promise.all([poster.close(), reader.close()]);
   });
