@@ -84,6 +84,8 @@ interface BenchCase {
   expectedStatus: number;
   body?: string;
   headers?: Record<string, string>;
+  /** A different path for each request (path is the first): to measure what is not kept. */
+  nextPath?: () => string;
 }
 
 const started = performance.now();
@@ -295,6 +297,21 @@ function benchCases(
       expectedStatus: 200,
     })),
     {
+      // Searches are kept until a change could alter them: each request here excludes
+      // a word nobody wrote, so it finds what the common word finds but is never kept.
+      name: `(f) search, ${SEARCH_CORPUS.toLocaleString('en-GB')} comments: ${SEARCHES[0].label}, never kept`,
+      path: `/search?${new URLSearchParams({ q: `${SEARCHES[0].q} -nobody0` })}`,
+      method: 'GET',
+      expectedStatus: 200,
+      nextPath: (() => {
+        let n = 0;
+        return () => {
+          n += 1;
+          return `/search?${new URLSearchParams({ q: `${SEARCHES[0].q} -nobody${n}` })}`;
+        };
+      })(),
+    },
+    {
       name: `(f) /api/search, ${SEARCH_CORPUS.toLocaleString('en-GB')} comments: ${SEARCHES[0].label}`,
       path: `/api/search?${new URLSearchParams({ q: SEARCHES[0].q })}`,
       method: 'GET',
@@ -417,6 +434,7 @@ async function settle(url: string) {
 }
 
 function load(url: string, benchCase: BenchCase, connections: number, duration: number) {
+  const { nextPath } = benchCase;
   return autocannon({
     url: url + benchCase.path,
     method: benchCase.method,
@@ -424,6 +442,7 @@ function load(url: string, benchCase: BenchCase, connections: number, duration: 
     body: benchCase.body,
     connections,
     duration,
+    ...(nextPath ? { requests: [{ setupRequest: (request) => ({ ...request, path: nextPath() }) }] } : {}),
   });
 }
 

@@ -46,6 +46,7 @@ import { questionRoutes } from './questions/question.routes.js';
 import { createQuestionModeration } from './questions/question-moderation.service.js';
 import { createThreadPage } from './questions/thread-page.js';
 import { searchRoutes } from './search/search.routes.js';
+import { createSearch } from './search/search.service.js';
 import { sessionMiddleware } from './sessions/session.js';
 import { createSettingsService, type SettingsService } from './settings/settings.service.js';
 import { loadTemplates, type Templates } from './views/templates.js';
@@ -204,7 +205,7 @@ export function createApp(deps: AppDeps): Forum {
   );
   app.use(commentRoutes({ db, templates, settings, comments, renderThreadPage, limits, csrf, mail }));
   app.use(feedRoutes(db, comments, templates, config.publicUrl));
-  app.use(searchRoutes({ db, templates }));
+  app.use(searchRoutes({ search: createSearch(db, log), templates }));
   app.use(answersExportRoutes({ db }));
   app.use(discussionRoutes({ db, renderThreadPage }));
   app.use(reportRoutes({ db, templates, limits, comments, reports: createReportService({ log, settings }) }));

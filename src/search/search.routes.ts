@@ -1,11 +1,10 @@
 import { Router } from 'express';
-import type { DB } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
 import type { Templates } from '../views/templates.js';
-import { parseSearchRequest, QUERY_LIMIT, type SearchPage, search } from './search.service.js';
+import { parseSearchRequest, QUERY_LIMIT, type Search, type SearchPage } from './search.service.js';
 
-export function searchRoutes(deps: { db: DB; templates: Templates }): Router {
-  const { db, templates } = deps;
+export function searchRoutes(deps: { search: Search; templates: Templates }): Router {
+  const { search, templates } = deps;
   const router = Router();
 
   router.get('/search', async (req, res) => {
@@ -16,7 +15,7 @@ export function searchRoutes(deps: { db: DB; templates: Templates }): Router {
     }
     const typed = typeof req.query.q === 'string' ? req.query.q : '';
     try {
-      const found = await search(db, parseSearchRequest(req.query));
+      const found = await search(parseSearchRequest(req.query));
       res.send(templates.page('search', searchPageModel(found, typed)));
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 400) throw error;
@@ -32,7 +31,7 @@ export function searchRoutes(deps: { db: DB; templates: Templates }): Router {
   });
 
   router.get('/api/search', async (req, res) => {
-    const found = await search(db, parseSearchRequest(req.query));
+    const found = await search(parseSearchRequest(req.query));
     res.json({
       query: found.query,
       page: found.page,

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { commentAddress } from '../comments/comment.js';
 import type { DB } from '../db/database.js';
+import type { EventLog } from '../events/event-log.js';
+import type { LoggedEvent } from '../events/forum-event.js';
 import { AppError } from '../http/app-error.js';
 import { messages } from '../messages.js';
+import { PageCache } from '../questions/page-cache.js';
 import { questionPath } from '../questions/question.js';
 import { searchForum } from './search.repository.js';
 import { snippetHtml } from './snippet.js';
@@ -12,6 +15,9 @@ export const QUERY_LIMIT = 200;
 export const RESULTS_PER_PAGE = 20;
 /** Nobody reads 50 pages of results; deep offsets only cost the database. */
 const MAX_PAGE = 50;
+/** Searches kept (a minute at most: results show relative times). */
+const KEPT_SEARCHES = 1_000;
+const KEPT_MS = 60_000;
 
 export const searchRequest = z.object({
   q: z
@@ -80,3 +86,38 @@ export async function search(db: DB, request: SearchRequest): Promise<SearchPage
     })),
   };
 }
+
+/** Whether a change can alter what a search finds or shows: text, visibility, questions. */
+export function changesSearchResults(event: LoggedEvent): boolean {
+  switch (event.type) {
+    case 'comment.published':
+    case 'comment.edited':
+    case 'comment.removed':
+    case 'comment.moderated':
+    case 'question.added':
+    case 'question.updated':
+      return true;
+    case 'comment.reported':
+      return event.hidden;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Search as readers use it: the same words are often searched again (a link shared,
+ * the next page and back), and ranking every comment with a common word is the costly
+ * part, so pages of results are kept in this process until a change could alter them.
+ * A consumer of the event log: any new, edited, removed or approved comment or changed
+ * question, here or on another process, drops every kept search.
+ */
+export function createSearch(db: DB, log: Pick<EventLog, 'subscribe'>) {
+  const kept = new PageCache<SearchPage>(KEPT_SEARCHES, KEPT_MS);
+  log.subscribe('search', (events) => {
+    if (events.some(changesSearchResults)) kept.clear();
+  });
+  return (request: SearchRequest): Promise<SearchPage> =>
+    kept.get(0, JSON.stringify([request.q, request.page ?? 1]), () => search(db, request));
+}
+
+export type Search = ReturnType<typeof createSearch>;

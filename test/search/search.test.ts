@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeComment } from '../support/comments.js';
+import { answer, commentIdFrom } from '../support/form.js';
 import { startTestForum, type TestForum } from '../support/forum.js';
+import { signIn } from '../support/moderators.js';
 
 let forum: TestForum;
 beforeAll(async () => {
@@ -56,6 +58,15 @@ describe('search', () => {
     const both = await storeComment(forum.db, SLUG, { body: 'Marmalade in Geneva.' });
     expect(commentIds((await searchApi('marmalade')).results).sort()).toEqual([kept, both].sort());
     expect(commentIds((await searchApi('marmalade -geneva')).results)).toEqual([kept]);
+  });
+
+  it('finds a new answer at once and forgets a trashed one, though the same search was just kept', async () => {
+    expect(commentIds((await searchApi('halibut')).results)).toEqual([]);
+    const id = commentIdFrom(await answer(forum.browser(), SLUG, { body: 'Fishing rights, said the halibut.' }));
+    expect(commentIds((await searchApi('halibut')).results)).toEqual([id]);
+    const mod = await signIn(forum);
+    await mod.browser.post(`/mod/comments/${id}/trash`).type('form').send({ _csrf: mod.csrf }).expect(303);
+    expect(commentIds((await searchApi('halibut')).results)).toEqual([]);
   });
 
   it('never shows held, spam or trashed comments', async () => {
