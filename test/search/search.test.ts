@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchForum } from '../../src/search/search.repository.js';
 import { storeComment } from '../support/comments.js';
 import { answer, commentIdFrom } from '../support/form.js';
 import { startTestForum, type TestForum } from '../support/forum.js';
@@ -40,6 +41,16 @@ describe('search', () => {
     });
     const { results } = await searchApi('quokka');
     expect(commentIds(results)).toEqual([focused, passing]);
+  });
+
+  it('ranks the newest matching answers only, however well an older one matches', async () => {
+    const oldest = await storeComment(forum.db, SLUG, { body: 'Capybara. Capybara capybara, capybara!' });
+    const middle = await storeComment(forum.db, SLUG, { body: 'A capybara, once.' });
+    const newest = await storeComment(forum.db, SLUG, { body: 'The capybara again, and a capybara.' });
+    const ids = async (ranked?: number) =>
+      (await searchForum(forum.db, 'capybara', { limit: 10, offset: 0 }, ranked)).map((row) => row.id);
+    expect(await ids()).toEqual([oldest, newest, middle]);
+    expect(await ids(2)).toEqual([newest, middle]);
   });
 
   it('finds other forms of a word (English stemming)', async () => {
