@@ -16,6 +16,8 @@ export const pureModules = [
   { source: 'src/captcha/challenge.ts', tests: ['test/captcha/challenge.test.ts'] },
   { source: 'src/posts/post-text.ts', tests: ['test/posts/post-text.test.ts'] },
   { source: 'src/posts/open-questions.ts', tests: ['test/posts/open-questions.test.ts'] },
+  { source: 'src/comments/thread-order.ts', tests: ['test/comments/thread-order.test.ts'] },
+  { source: 'src/live/catch-up.ts', tests: ['test/live/catch-up-plan.test.ts'] },
 ];
 
 /** Every listed module must score at least this (scripts/mutation-scores.mjs checks each one). */

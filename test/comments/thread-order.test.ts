@@ -12,6 +12,16 @@ const sortedIds = (places: ReturnType<typeof at>[], compare: ReturnType<typeof c
 const thread = [at(1), at(1, 2), at(1, 2, 3), at(4), at(4, 7), at(9)];
 
 describe('compareInOrder', () => {
+  it('compares two places directly: the same place is equal, and within a conversation the path decides, in every order', () => {
+    for (const order of threadOrders) {
+      const compare = compareInOrder(order);
+      expect(compare(at(1, 2), at(1, 2))).toBe(0);
+      expect(compare(at(1, 2), at(1, 3))).toBe(-1);
+      expect(compare(at(1, 3), at(1, 2))).toBe(1);
+      expect(compare(at(1), at(1, 2))).toBe(-1);
+    }
+  });
+
   it('oldest first: answers by id, each followed by its replies in path order', () => {
     expect(sortedIds(thread, compareInOrder('oldest'))).toEqual([1, 2, 3, 4, 7, 9]);
   });
