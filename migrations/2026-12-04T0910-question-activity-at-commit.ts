@@ -22,38 +22,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       where jsonb_array_length(changes) > 0
     $$
   `.execute(db);
-  await sql`
-    create or replace function comments_after_insert_activity() returns trigger language plpgsql as $$
-    begin
-      perform questions_defer_answers(coalesce(jsonb_agg(jsonb_build_object('q', question_id, 'd', 1)), '[]'))
-      from new_comments where status = 'approved';
-      return null;
-    end $$
-  `.execute(db);
-  await sql`
-    create or replace function comments_after_delete_activity() returns trigger language plpgsql as $$
-    begin
-      perform questions_defer_answers(coalesce(jsonb_agg(jsonb_build_object('q', question_id, 'd', -1)), '[]'))
-      from old_comments where status = 'approved';
-      return null;
-    end $$
-  `.execute(db);
-  await sql`
-    create or replace function comments_after_update_activity() returns trigger language plpgsql as $$
-    begin
-      perform questions_defer_answers(coalesce(jsonb_agg(change), '[]'))
-      from (
-        select jsonb_build_object('q', o.question_id, 'd', -1) as change
-        from old_comments o join new_comments n on n.id = o.id
-        where o.status = 'approved' and (n.status <> 'approved' or n.question_id <> o.question_id)
-        union all
-        select jsonb_build_object('q', n.question_id, 'd', 1)
-        from old_comments o join new_comments n on n.id = o.id
-        where n.status = 'approved' and (o.status <> 'approved' or n.question_id <> o.question_id)
-      ) changes;
-      return null;
-    end $$
-  `.execute(db);
+  await defineActivityTriggers(db, 'questions_defer_answers');
   // Fires at commit for each changed comment; the first firing applies everything noted
   // and clears it, so the rest find nothing to do.
   await sql`
@@ -79,24 +48,42 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger comments_apply_activity on comments`.execute(db);
   await sql`drop function comments_apply_activity()`.execute(db);
-  for (const [name, table, sign] of [
-    ['insert', 'new_comments', '1'],
-    ['delete', 'old_comments', '-1'],
-  ] as const) {
-    await sql
-      .raw(`
-      create or replace function comments_after_${name}_activity() returns trigger language plpgsql as $$
-      begin
-        perform questions_note_answers(coalesce(jsonb_agg(jsonb_build_object('q', question_id, 'd', ${sign})), '[]'))
-        from ${table} where status = 'approved';
-        return null;
-      end $$`)
-      .execute(db);
-  }
+  await defineActivityTriggers(db, 'questions_note_answers');
+  await sql`drop function questions_defer_answers(jsonb)`.execute(db);
+}
+
+/**
+ * The statement-level trigger functions of `2026-12-03T1700-question-activity`: each
+ * hands a statement's changes to answer counts ([{q, d}]) to `apply`, which notes them
+ * for the commit (`questions_defer_answers`, this migration) or applies them at once
+ * (`questions_note_answers`, before it).
+ */
+async function defineActivityTriggers(
+  db: Kysely<any>,
+  apply: 'questions_defer_answers' | 'questions_note_answers',
+): Promise<void> {
+  const changed = (rows: 'new_comments' | 'old_comments', sign: 1 | -1) =>
+    sql`
+      perform ${sql.raw(apply)}(coalesce(jsonb_agg(jsonb_build_object('q', question_id, 'd', ${sql.lit(sign)})), '[]'))
+      from ${sql.raw(rows)} where status = 'approved';`;
+  await sql`
+    create or replace function comments_after_insert_activity() returns trigger language plpgsql as $$
+    begin
+      ${changed('new_comments', 1)}
+      return null;
+    end $$
+  `.execute(db);
+  await sql`
+    create or replace function comments_after_delete_activity() returns trigger language plpgsql as $$
+    begin
+      ${changed('old_comments', -1)}
+      return null;
+    end $$
+  `.execute(db);
   await sql`
     create or replace function comments_after_update_activity() returns trigger language plpgsql as $$
     begin
-      perform questions_note_answers(coalesce(jsonb_agg(change), '[]'))
+      perform ${sql.raw(apply)}(coalesce(jsonb_agg(change), '[]'))
       from (
         select jsonb_build_object('q', o.question_id, 'd', -1) as change
         from old_comments o join new_comments n on n.id = o.id
@@ -109,5 +96,4 @@ export async function down(db: Kysely<any>): Promise<void> {
       return null;
     end $$
   `.execute(db);
-  await sql`drop function questions_defer_answers(jsonb)`.execute(db);
 }

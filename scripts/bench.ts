@@ -300,14 +300,14 @@ function benchCases(
       // Searches are kept until a change could alter them: each request here excludes
       // a word nobody wrote, so it finds what the common word finds but is never kept.
       name: `(f) search, ${SEARCH_CORPUS.toLocaleString('en-GB')} comments: ${SEARCHES[0].label}, never kept`,
-      path: `/search?${new URLSearchParams({ q: `${SEARCHES[0].q} -nobody0` })}`,
+      path: searchNeverKept(0),
       method: 'GET',
       expectedStatus: 200,
       nextPath: (() => {
         let n = 0;
         return () => {
           n += 1;
-          return `/search?${new URLSearchParams({ q: `${SEARCHES[0].q} -nobody${n}` })}`;
+          return searchNeverKept(n);
         };
       })(),
     },
@@ -359,6 +359,11 @@ function benchCases(
       }).toString(),
     },
   ];
+}
+
+/** A search for the common word that no kept search matches: it excludes word `n`, which nobody wrote. */
+function searchNeverKept(n: number): string {
+  return `/search?${new URLSearchParams({ q: `${SEARCHES[0].q} -nobody${n}` })}`;
 }
 
 /** The built server, as `npm start` runs it, on a free port; resolves once it listens. */

@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { threadOrders } from '../comments/thread-order.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import { messages } from '../messages.js';
 import { findPostBySlug } from '../posts/post.repository.js';
 import { toQuestion } from '../questions/question.js';
-import { chooseOrder } from '../questions/reader-order.js';
+import { chooseOrder, sortParam } from '../questions/reader-order.js';
 import type { RenderThreadPage } from '../questions/thread-page.js';
 import { findDiscussion } from './discussion.repository.js';
 
@@ -16,7 +15,7 @@ const pageQuery = z.object({
     .regex(/^[1-9]\d{0,5}$/)
     .transform(Number)
     .optional(),
-  sort: z.enum(threadOrders).optional().catch(undefined),
+  sort: sortParam,
 });
 
 /**

@@ -120,21 +120,17 @@ export function createEventLog(
       if (batch.length > 0) handOver(batch);
       if (read.length < READ_BATCH) break;
     }
-    resolveWaiters();
   }
 
-  /** Gives consumers events that follow the cursor, and moves it. */
+  /** Gives consumers events that follow the cursor, moves it, and wakes who waited for them. */
   function handOver(batch: LoggedEvent[]) {
-    cursor = (batch.at(-1) as LoggedEvent).seq;
+    const reached = (batch.at(-1) as LoggedEvent).seq;
+    cursor = reached;
     for (const name of consumers.keys()) deliver(name, batch);
     scheduleDurables();
-  }
-
-  function resolveWaiters() {
-    if (cursor === undefined) return;
     for (let i = waiters.length - 1; i >= 0; i -= 1) {
       const waiter = waiters[i] as (typeof waiters)[number];
-      if (waiter.seq <= cursor) {
+      if (waiter.seq <= reached) {
         waiters.splice(i, 1);
         waiter.resolve();
       }
@@ -223,7 +219,6 @@ export function createEventLog(
     if (recorded.length === 0) return result;
     if (cursor !== undefined && (recorded[0] as LoggedEvent).seq === cursor + 1) {
       handOver(recorded);
-      resolveWaiters();
       return result;
     }
     await caughtUpTo((recorded.at(-1) as LoggedEvent).seq);

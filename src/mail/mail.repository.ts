@@ -107,26 +107,24 @@ export function commentEmail(db: DB, id: number) {
   return db.selectFrom('comments').select(['email']).where('id', '=', id).executeTakeFirst();
 }
 
-const confirmedSubscriber = (db: DB, questionId: number, kind: SubscriptionKind) =>
+/** Subscriptions of addresses that confirmed and do not bounce: the ones mail goes to. */
+const confirmedSubscriptions = (db: DB) =>
   db
     .selectFrom('mail_subscriptions as s')
     .innerJoin('mail_addresses as a', 'a.email', 's.email')
-    .where('s.question_id', '=', questionId)
-    .where('s.kind', '=', kind)
     .where('a.confirmed_at', 'is not', null)
     .where('a.bounced_at', 'is', null);
+
+const confirmedSubscriber = (db: DB, questionId: number, kind: SubscriptionKind) =>
+  confirmedSubscriptions(db).where('s.question_id', '=', questionId).where('s.kind', '=', kind);
 
 /** Of these questions, those anyone confirmed follows (by replies or the whole question). */
 export async function followedQuestions(db: DB, questionIds: readonly number[]): Promise<Set<number>> {
   if (questionIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('mail_subscriptions as s')
-    .innerJoin('mail_addresses as a', 'a.email', 's.email')
+  const rows = await confirmedSubscriptions(db)
     .select('s.question_id')
     .distinct()
     .where('s.question_id', 'in', [...new Set(questionIds)])
-    .where('a.confirmed_at', 'is not', null)
-    .where('a.bounced_at', 'is', null)
     .execute();
   return new Set(rows.map((row) => row.question_id));
 }

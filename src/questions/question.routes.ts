@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { describeChallenge, issueToken } from '../captcha/challenge.js';
-import { threadOrders } from '../comments/thread-order.js';
 import type { DB } from '../db/database.js';
 import { notFound } from '../http/app-error.js';
 import type { Csrf } from '../http/csrf.js';
@@ -16,7 +15,7 @@ import { ALL_POSTS } from './page-caches.js';
 import { listQuestionsWithCounts } from './question.repository.js';
 import { questionBySlug } from './question.service.js';
 import type { QuestionLookup } from './question-lookup.js';
-import { chooseOrder } from './reader-order.js';
+import { chooseOrder, sortParam } from './reader-order.js';
 import type { RenderThreadPage } from './thread-page.js';
 
 export interface QuestionRoutesDeps {
@@ -38,8 +37,7 @@ const threadQuery = z.object({
     .transform(Number)
     .optional(),
   replyto: z.string().transform(parseId).optional().catch(undefined),
-  // An order there is not (a typo, an old link) is no reason to refuse the page: ignored.
-  sort: z.enum(threadOrders).optional().catch(undefined),
+  sort: sortParam,
 });
 
 export function questionRoutes(deps: QuestionRoutesDeps): Router {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { DEFAULT_THREAD_ORDER, parseThreadOrder, type ThreadOrder } from '../comments/thread-order.js';
+import { z } from 'zod';
+import { DEFAULT_THREAD_ORDER, parseThreadOrder, type ThreadOrder, threadOrders } from '../comments/thread-order.js';
 
 /**
  * The order a reader reads threads in, remembered in their browser (no account): only one
@@ -8,6 +9,12 @@ import { DEFAULT_THREAD_ORDER, parseThreadOrder, type ThreadOrder } from '../com
  */
 const ORDER_COOKIE = 'oq_sort';
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
+
+/**
+ * A thread page's `?sort=`: an order there is not (a typo, an old link) is no reason to
+ * refuse the page, so it reads as none.
+ */
+export const sortParam = z.enum(threadOrders).optional().catch(undefined);
 
 /** The order this browser picked last, or the default. */
 export function rememberedOrder(req: Request): ThreadOrder {

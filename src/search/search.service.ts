@@ -87,7 +87,10 @@ export async function search(db: DB, request: SearchRequest): Promise<SearchPage
   };
 }
 
-/** Whether a change can alter what a search finds or shows: text, visibility, questions. */
+/**
+ * Whether a change can alter what a search finds or shows: text, visibility, questions.
+ * Every event type is named, so a new one must be decided here (as in pagesAffectedBy).
+ */
 export function changesSearchResults(event: LoggedEvent): boolean {
   switch (event.type) {
     case 'comment.published':
@@ -99,14 +102,18 @@ export function changesSearchResults(event: LoggedEvent): boolean {
       return true;
     case 'comment.reported':
       return event.hidden;
-    default:
+    // Held comments are not searched; votes, summaries and settings change no result.
+    case 'comment.held':
+    case 'comment.voted':
+    case 'question.summarised':
+    case 'settings.changed':
       return false;
   }
 }
 
 /**
  * Search as readers use it: the same words are often searched again (a link shared,
- * the next page and back), and ranking every comment with a common word is the costly
+ * the next page and back), and ranking the matches of a common word is the costly
  * part, so pages of results are kept in this process until a change could alter them.
  * A consumer of the event log: any new, edited, removed or approved comment or changed
  * question, here or on another process, drops every kept search.

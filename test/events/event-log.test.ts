@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '../../src/db/connect.js';
 import { createEventLog, type EventLog } from '../../src/events/event-log.js';
 import type { LoggedEvent } from '../../src/events/forum-event.js';
 import { createTestDatabase, usingServer } from '../support/database.js';
+import { signal } from '../support/signal.js';
 
 let database: DatabaseHandle;
 let writer: EventLog;
@@ -79,27 +80,21 @@ describe('the event log', () => {
     async () => {
       seenByReader.length = 0;
       const from = reader.relayedSeq();
-      let letFirstCommit = () => {};
-      const firstMayCommit = new Promise<void>((resolve) => {
-        letFirstCommit = resolve;
-      });
-      let firstRecorded = () => {};
-      const firstHasRecorded = new Promise<void>((resolve) => {
-        firstRecorded = resolve;
-      });
+      const firstMayCommit = signal();
+      const firstHasRecorded = signal();
       const first = writer.transaction(async (_tx, record) => {
         await record(edited(301));
-        firstRecorded();
-        await firstMayCommit;
+        firstHasRecorded.fire();
+        await firstMayCommit.fired;
       });
-      await firstHasRecorded;
+      await firstHasRecorded.fired;
       // The first writer's transaction is open with its event written: the second one
       // records and commits at once (waiting on a lock would fail it after the timeout).
       await writer.transaction(async (tx, record) => {
         await sql`set local lock_timeout = '2s'`.execute(tx);
         await record(edited(302));
       });
-      letFirstCommit();
+      firstMayCommit.fire();
       await first;
       await readerHas(2);
       expect(commentIds(seenByReader)).toEqual([302, 301]);

@@ -1,16 +1,28 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { pino } from 'pino';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import type { Database } from '../../src/db/database.js';
 import { createEventLog } from '../../src/events/event-log.js';
 import { insertPostWithQuestions } from '../../src/posts/post.repository.js';
 import { createVisits } from '../../src/visits/visits.service.js';
 import { usingServer } from '../support/database.js';
 import { answer, commentIdFrom } from '../support/form.js';
 import { startTestForum, type TestForum } from '../support/forum.js';
+import { signal } from '../support/signal.js';
 
 let forum: TestForum;
+
+/** The answer count the question 'who-decides' keeps on its row, as `db` sees it. */
+async function answerCount(db: Kysely<Database> = forum.db) {
+  const row = await db
+    .selectFrom('questions')
+    .select('answer_count')
+    .where('slug', '=', 'who-decides')
+    .executeTakeFirstOrThrow();
+  return row.answer_count;
+}
 
 /** A post with questions a moderator might have added (no quote in the body). */
 async function addPost(slug: string, title: string, publishedOn: string | null, wordings: string[]) {
@@ -176,21 +188,13 @@ describe('every question', () => {
 
   it('applies a transaction’s changes to the counts when it commits, and none of one rolled back', async () => {
     const id = commentIdFrom(await answer(forum.browser(), 'who-decides'));
-    const count = async (db = forum.db) =>
-      (
-        await db
-          .selectFrom('questions')
-          .select('answer_count')
-          .where('slug', '=', 'who-decides')
-          .executeTakeFirstOrThrow()
-      ).answer_count;
-    const before = await count();
+    const before = await answerCount();
     await forum.db.transaction().execute(async (tx) => {
       await tx.updateTable('comments').set({ status: 'trash' }).where('id', '=', id).execute();
       // Applied at commit: inside the transaction the row is as it was.
-      expect(await count(tx)).toBe(before);
+      expect(await answerCount(tx)).toBe(before);
     });
-    expect(await count()).toBe(before - 1);
+    expect(await answerCount()).toBe(before - 1);
     await forum.db
       .transaction()
       .execute(async (tx) => {
@@ -198,9 +202,9 @@ describe('every question', () => {
         throw new Error('rolled back');
       })
       .catch(() => {});
-    expect(await count()).toBe(before - 1);
+    expect(await answerCount()).toBe(before - 1);
     await forum.db.updateTable('comments').set({ status: 'approved' }).where('id', '=', id).execute();
-    expect(await count()).toBe(before);
+    expect(await answerCount()).toBe(before);
   });
 
   it.skipIf(!usingServer())(
@@ -208,38 +212,24 @@ describe('every question', () => {
     async () => {
       const first = commentIdFrom(await answer(forum.browser(), 'who-decides'));
       const second = commentIdFrom(await answer(forum.browser(), 'who-decides'));
-      const count = async () =>
-        (
-          await forum.db
-            .selectFrom('questions')
-            .select('answer_count')
-            .where('slug', '=', 'who-decides')
-            .executeTakeFirstOrThrow()
-        ).answer_count;
-      const before = await count();
-      let finishFirst = () => {};
-      const firstMayCommit = new Promise<void>((resolve) => {
-        finishFirst = resolve;
-      });
-      let firstChanged = () => {};
-      const firstHasChanged = new Promise<void>((resolve) => {
-        firstChanged = resolve;
-      });
+      const before = await answerCount();
+      const firstMayCommit = signal();
+      const firstHasChanged = signal();
       const firstTransaction = forum.db.transaction().execute(async (tx) => {
         await tx.updateTable('comments').set({ status: 'trash' }).where('id', '=', first).execute();
-        firstChanged();
-        await firstMayCommit;
+        firstHasChanged.fire();
+        await firstMayCommit.fired;
       });
-      await firstHasChanged;
+      await firstHasChanged.fired;
       // The question's row is not held by the open transaction: this one goes through
       // at once (a lock wait would fail it after the timeout).
       await forum.db.transaction().execute(async (tx) => {
         await sql`set local lock_timeout = '2s'`.execute(tx);
         await tx.updateTable('comments').set({ status: 'trash' }).where('id', '=', second).execute();
       });
-      finishFirst();
+      firstMayCommit.fire();
       await firstTransaction;
-      expect(await count()).toBe(before - 2);
+      expect(await answerCount()).toBe(before - 2);
     },
   );
 });
