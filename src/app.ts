@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps): Forum {
   const assets = createAssets(PUBLIC_DIR, ['css/site.css', 'js/live.js', 'js/mod-queue.js', 'favicon.svg']);
   const templates = deps.templates ?? loadTemplates(undefined, assets.url);
   const settings = createSettingsService(db, log, config.forum);
-  const bans = createBanService(db);
+  const bans = createBanService(db, log);
   const limits = createRateLimits(config.rateLimits, { pool: deps.pool, redisUrl: config.redisUrl });
   const comments = createCommentService({ db, settings, secret: config.sessionSecret, log, bans });
   const servedOverTls = config.publicUrl.startsWith('https://');

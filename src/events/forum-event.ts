@@ -18,6 +18,7 @@ import type { CommentStatus } from '../comments/comment.table.js';
  *   open/closed state or status (open, in review, concluded) changed.
  * - `question.summarised`: a moderator wrote a new revision of the question's summary.
  * - `settings.changed`: admins changed rules that shape pages (depth, per page, ...).
+ * - `bans.changed`: a ban was made or lifted (each process reads the bans in force again).
  * - `comment.voted`: a reader's vote on a public comment was cast or changed (its counts
  *   and the question's opinion map changed).
  */
@@ -38,6 +39,7 @@ export type ForumEvent =
   | { type: 'question.added'; questionId: number }
   | { type: 'question.updated'; questionId: number }
   | { type: 'settings.changed'; keys: string[] }
+  | { type: 'bans.changed' }
   | { type: 'comment.voted'; questionId: number; commentId: number }
   | { type: 'question.summarised'; questionId: number };
 

@@ -14,17 +14,6 @@ export function listActiveBans(db: DB, now: Date, kind?: BanKind): Promise<BanRo
   return query.execute();
 }
 
-export function findActiveEmailBan(db: DB, email: string, now: Date): Promise<BanRow | undefined> {
-  return db
-    .selectFrom('bans')
-    .selectAll()
-    .where('kind', '=', 'email')
-    .where('value', '=', email)
-    .where('lifted_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .executeTakeFirst();
-}
-
 /** Every ban, newest first, with how many attempts each has refused. */
 export function listBansWithAttempts(db: DB, limit: number) {
   return db

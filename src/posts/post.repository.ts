@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database.js';
 import { insertEvents } from '../events/event-log.repository.js';
+import { QUESTION_COLUMNS } from '../questions/question.repository.js';
 import type { NewQuestionRow, QuestionRow } from '../questions/question.table.js';
 import type { NewPostRow, PostRow } from './post.table.js';
 
@@ -82,7 +83,7 @@ export function listQuestionsOfPosts(db: DB, postIds: readonly number[]): Promis
   if (postIds.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('questions')
-    .selectAll()
+    .select(QUESTION_COLUMNS)
     .where('post_id', 'in', postIds)
     .orderBy('post_id')
     .orderBy('position')

@@ -20,7 +20,7 @@ export type PagesAffected = { question: number } | 'all' | null;
  * of a question (its comments, wording, state) is dropped with the question's group, its
  * pages in every order (a vote reorders the most agreed ones, and shows on all of them),
  * and post pages with it (they show answer counts and questions). Settings shape every
- * page (depth, per page). The queue's own bookkeeping changes no page.
+ * page (depth, per page). The queue's own bookkeeping and bans change no page.
  */
 export function pagesAffectedBy(event: LoggedEvent): PagesAffected {
   switch (event.type) {
@@ -38,6 +38,7 @@ export function pagesAffectedBy(event: LoggedEvent): PagesAffected {
     case 'settings.changed':
       return 'all';
     case 'comment.held':
+    case 'bans.changed':
       return null;
   }
 }

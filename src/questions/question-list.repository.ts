@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database.js';
+import { Q_COLUMNS } from './question.repository.js';
 import type { QuestionRow } from './question.table.js';
 
 /** How GET /questions orders: by the last answer (default), newest question, most answers. */
@@ -43,7 +44,7 @@ export function questionListQuery(
 ) {
   let query = filtered(db, filter)
     .innerJoin('posts as p', 'p.id', 'q.post_id')
-    .selectAll('q')
+    .select(Q_COLUMNS)
     .select(['p.slug as post_slug', 'p.title as post_title']);
   if (filter.sort === 'active') query = query.orderBy(sql`coalesce(q.last_answer_at, q.created_at)`, 'desc');
   else if (filter.sort === 'answers') query = query.orderBy('q.answer_count', 'desc');

@@ -1,16 +1,46 @@
 import { sql } from 'kysely';
 import type { DB } from '../db/database.js';
-import type { NewQuestionRow, QuestionRow } from './question.table.js';
+import type { NewQuestionRow, QuestionRow, QuestionTable } from './question.table.js';
+
+/**
+ * The columns a question is read with: all of them but the search vector, which only
+ * search reads (PGlite would decode it on every post's lookup of its question). A
+ * record, so that a column added to the table must be added here.
+ */
+const columns: Record<keyof QuestionTable, true> = {
+  id: true,
+  post_id: true,
+  slug: true,
+  position: true,
+  wording: true,
+  quote: true,
+  quote_start: true,
+  passage: true,
+  kind: true,
+  closed_at: true,
+  status: true,
+  summary_source: true,
+  summary_html: true,
+  summary_updated_at: true,
+  created_at: true,
+  updated_at: true,
+  answer_count: true,
+  last_answer_id: true,
+  last_answer_at: true,
+};
+export const QUESTION_COLUMNS = Object.keys(columns) as (keyof QuestionTable)[];
+/** The same, of a query's questions named `q`. */
+export const Q_COLUMNS = QUESTION_COLUMNS.map((column) => `q.${column}` as const);
 
 /** Every question row carries its answer count now (kept by triggers); the name stays for callers. */
 export type QuestionWithCount = QuestionRow;
 
 export function findQuestionBySlug(db: DB, slug: string): Promise<QuestionRow | undefined> {
-  return db.selectFrom('questions').selectAll().where('slug', '=', slug).executeTakeFirst();
+  return db.selectFrom('questions').select(QUESTION_COLUMNS).where('slug', '=', slug).executeTakeFirst();
 }
 
 export function findQuestionById(db: DB, id: number): Promise<QuestionRow | undefined> {
-  return db.selectFrom('questions').selectAll().where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('questions').select(QUESTION_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
 /** Questions with their approved-answer counts; of one post, or of all posts in order. */
@@ -22,7 +52,7 @@ export function listQuestionsWithCounts(db: DB, postId?: number): Promise<Questi
 export function questionsWithCountsQuery(db: DB, postId?: number) {
   const query = db
     .selectFrom('questions as q')
-    .selectAll('q')
+    .select(Q_COLUMNS)
     // A post's discussion is reached from its post, not listed among its questions.
     .where('q.kind', '=', 'question')
     .orderBy('q.post_id')
@@ -37,7 +67,7 @@ export async function countApproved(db: DB, questionId: number): Promise<number>
 }
 
 export function lockQuestion(db: DB, id: number): Promise<QuestionRow | undefined> {
-  return db.selectFrom('questions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return db.selectFrom('questions').select(QUESTION_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 export async function updateQuestionText(db: DB, id: number, text: { wording: string; passage: string }) {
@@ -62,7 +92,7 @@ export async function nextPosition(db: DB, postId: number): Promise<number> {
 }
 
 export function insertQuestion(db: DB, row: NewQuestionRow): Promise<QuestionRow> {
-  return db.insertInto('questions').values(row).returningAll().executeTakeFirstOrThrow();
+  return db.insertInto('questions').values(row).returning(QUESTION_COLUMNS).executeTakeFirstOrThrow();
 }
 
 /** Slugs of questions by id: live events name the question they belong to. */

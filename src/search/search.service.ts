@@ -102,11 +102,12 @@ export function changesSearchResults(event: LoggedEvent): boolean {
       return true;
     case 'comment.reported':
       return event.hidden;
-    // Held comments are not searched; votes, summaries and settings change no result.
+    // Held comments are not searched; votes, summaries, settings and bans change no result.
     case 'comment.held':
     case 'comment.voted':
     case 'question.summarised':
     case 'settings.changed':
+    case 'bans.changed':
       return false;
   }
 }
