@@ -5,7 +5,8 @@ import { type Kysely, sql } from 'kysely';
  * runs (sign-in sessions, failed sign-in counters, used captcha tokens, rate-limit
  * counters, Socket.IO's cross-process payloads) and Kysely's own migration records
  * (the restoring database is migrated by its own code). Every other table of the
- * public schema is backed up, so tables added by later features come along unasked.
+ * public schema but DERIVED_TABLES (below) is backed up, so tables added by later
+ * features come along unasked.
  */
 export const EPHEMERAL_TABLES: ReadonlySet<string> = new Set([
   'sessions',
@@ -16,6 +17,14 @@ export const EPHEMERAL_TABLES: ReadonlySet<string> = new Set([
   'kysely_migration',
   'kysely_migration_lock',
 ]);
+
+/**
+ * Tables derived from others, not written to a backup: a restore rebuilds each with its
+ * function (the comments' search vectors, from the comments).
+ */
+export const DERIVED_TABLES: Readonly<Record<string, string>> = {
+  comment_search: 'comment_search_rebuild',
+};
 
 /** Columns never written to a backup: secrets that must not travel in a file. */
 export const WITHHELD_COLUMNS: Readonly<Record<string, readonly string[]>> = {
@@ -73,7 +82,7 @@ export async function backedUpTables(db: Kysely<any>): Promise<TableShape[]> {
 
   const shapes = new Map<string, TableShape>();
   for (const { table_name, column_name, generated } of columns) {
-    if (EPHEMERAL_TABLES.has(table_name)) continue;
+    if (EPHEMERAL_TABLES.has(table_name) || table_name in DERIVED_TABLES) continue;
     const shape = shapes.get(table_name) ?? { name: table_name, columns: [], generated: [], primaryKey: [] };
     (generated ? shape.generated : shape.columns).push(column_name);
     shapes.set(table_name, shape);
@@ -193,6 +202,7 @@ export async function restoreBackup(
       await sql`alter table ${sql.table(table.name)} enable trigger user`.execute(tx);
       onTable?.(table.name, rows.length);
     }
+    for (const rebuild of Object.values(DERIVED_TABLES)) await sql`select ${sql.raw(rebuild)}()`.execute(tx);
     for (const [name, state] of Object.entries(backup.sequences ?? {})) {
       if (state.lastValue === null) continue;
       await sql`select setval(${name}::regclass, ${state.lastValue}::bigint, ${state.isCalled})`.execute(tx);

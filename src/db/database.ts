@@ -16,6 +16,7 @@ import type { CommentReportTable } from '../moderation/report.table.js';
 import type { LoginAttemptTable, ModeratorTable } from '../moderators/moderator.table.js';
 import type { PostTable } from '../posts/post.table.js';
 import type { QuestionTable } from '../questions/question.table.js';
+import type { CommentSearchTable } from '../search/search.table.js';
 import type { SessionTable } from '../sessions/session.table.js';
 import type { SettingTable } from '../settings/settings.table.js';
 import type { ReaderMarksTable } from '../visits/reader-marks.table.js';
@@ -26,6 +27,7 @@ export interface Database {
   posts: PostTable;
   questions: QuestionTable;
   comments: CommentTable;
+  comment_search: CommentSearchTable;
   captcha_uses: CaptchaUseTable;
   moderators: ModeratorTable;
   sessions: SessionTable;

@@ -80,6 +80,29 @@ describe('search', () => {
     expect(commentIds((await searchApi('halibut')).results)).toEqual([]);
   });
 
+  it('follows a comment through edits, moderation and deletion', async () => {
+    const mod = await signIn(forum, 'admin');
+    const act = (id: number, action: string, fields: Record<string, string> = {}) =>
+      mod.browser
+        .post(`/mod/comments/${id}/${action}`)
+        .type('form')
+        .send({ _csrf: mod.csrf, ...fields })
+        .expect(303);
+    const id = commentIdFrom(await answer(forum.browser(), SLUG, { body: 'The wombat treaty.' }));
+    await act(id, 'edit', { author: 'Ana', email: 'ana@example.org', url: '', body: 'The numbat treaty.' });
+    expect(commentIds((await searchApi('wombat')).results)).toEqual([]);
+    expect(commentIds((await searchApi('numbat')).results)).toEqual([id]);
+    await act(id, 'trash');
+    expect(commentIds((await searchApi('numbat')).results)).toEqual([]);
+    await act(id, 'approve');
+    expect(commentIds((await searchApi('numbat')).results)).toEqual([id]);
+    await act(id, 'trash');
+    await act(id, 'delete');
+    expect(
+      await forum.db.selectFrom('comment_search').select('comment_id').where('comment_id', '=', id).execute(),
+    ).toEqual([]);
+  });
+
   it('never shows held, spam or trashed comments', async () => {
     const approved = await storeComment(forum.db, SLUG, { body: 'A kumquat, approved.' });
     for (const status of ['pending', 'spam', 'trash'] as const)
