@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { type Backup, BackupError, restoreBackup } from '../src/backup/backup.js';
 import { loadConfig } from '../src/config.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { importDisqusExport } from '../src/imports/disqus-import.js';
+import { looksLikeDisqus } from '../src/imports/disqus-reader.js';
 import { importWordpressExport } from '../src/imports/wordpress-import.js';
 import { WxrFormatError } from '../src/imports/wxr-reader.js';
 import { importPost } from '../src/posts/import-post.js';
@@ -9,12 +11,14 @@ import { openDatabase } from './open-database.js';
 
 /**
  * `npm run import -- <file>`: a post saved as text (.txt), whose open questions become
- * threads, a WordPress export (.xml, WXR) with its posts and their comments, or a
- * backup made by `npm run export` (.json), restored into an empty database.
+ * threads, a WordPress export (.xml, WXR) with its posts and their comments, a Disqus
+ * export (.xml, told by its root element) whose comments join their posts'
+ * discussions, or a backup made by `npm run export` (.json), restored into an empty
+ * database.
  */
 const file = process.argv[2];
 if (!file) {
-  console.error('Usage: npm run import -- <post.txt | wordpress-export.xml | backup.json>');
+  console.error('Usage: npm run import -- <post.txt | wordpress-export.xml | disqus-export.xml | backup.json>');
   process.exit(2);
 }
 const config = loadConfig();
@@ -22,7 +26,8 @@ const database = await openDatabase(config);
 let exitCode = 0;
 try {
   await migrateToLatest(database.db);
-  if (file.toLowerCase().endsWith('.xml')) await importWordpress(file);
+  if (file.toLowerCase().endsWith('.xml'))
+    await (looksLikeDisqus(fileStart(file)) ? importDisqus : importWordpress)(file);
   else if (file.toLowerCase().endsWith('.json')) await restore(file);
   else importText(await importPost(database.db, readFileSync(file, 'utf8')));
 } catch (error) {
@@ -80,5 +85,44 @@ async function importWordpress(path: string) {
   console.log(
     `Done: ${posts.created} new posts (${posts.known} imported before), ${comments.created} new comments ` +
       `(${comments.known} imported before, ${comments.skipped} pingbacks and trackbacks left out), from ${summary.site}.`,
+  );
+}
+
+/** The first few kilobytes of a file: enough to see its root element. */
+function fileStart(path: string): string {
+  const buffer = Buffer.alloc(4_096);
+  const fd = openSync(path, 'r');
+  try {
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function importDisqus(path: string) {
+  let shownTenth = -1;
+  const summary = await importDisqusExport(database.db, path, {
+    maxDepth: config.forum.maxThreadDepth,
+    onProgress(read, total) {
+      const tenth = Math.floor((read / Math.max(total, 1)) * 10);
+      if (tenth === shownTenth) return;
+      shownTenth = tenth;
+      console.log(`Reading ${path}: ${tenth * 10}%`);
+    },
+    onThread(thread) {
+      if (thread.post && thread.comments > 0)
+        console.log(`  /posts/${thread.post}/discussion: ${thread.comments} new comments`);
+    },
+  });
+  for (const thread of summary.threads.unmatched)
+    console.log(
+      `  No post for ${thread.link} ("${thread.title}"): its ${thread.comments} comments were left out. ` +
+        'Import the post first (its WordPress export, or as text), then this file again.',
+    );
+  const { threads, comments } = summary;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  console.log(
+    `Done: ${comments.created} new comments (${comments.known} imported before) in ${plural(threads.matched, 'thread')}; ` +
+      `${plural(threads.unmatched.length, 'thread')} had no post. From Disqus forum ${summary.forum}.`,
   );
 }

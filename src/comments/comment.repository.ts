@@ -284,19 +284,36 @@ export async function countApprovedBefore(
   questionId: number,
   place: ThreadPlace,
   order: ThreadOrder = DEFAULT_THREAD_ORDER,
+  near: 'start' | 'end' = 'start',
 ): Promise<number> {
-  return (await approvedBeforeQuery(db, questionId, place, order).executeTakeFirstOrThrow()).n;
+  return (await approvedBeforeQuery(db, questionId, place, order, near).executeTakeFirstOrThrow()).n;
 }
 
-/** countApprovedBefore's query, unexecuted, so that a test can check its plan. */
+/**
+ * countApprovedBefore's query, unexecuted, so that a test can check its plan. `near`:
+ * where the comment is expected to be. Oldest first, a comment near the end (a new
+ * answer) is counted from the end instead, the question's answer count less those at
+ * or after it, so posting into a long thread does not count the whole thread (one
+ * statement, so the count and the comments are read at the same moment).
+ */
 export function approvedBeforeQuery(
   db: DB,
   questionId: number,
   place: ThreadPlace,
   order: ThreadOrder = DEFAULT_THREAD_ORDER,
+  near: 'start' | 'end' = 'start',
 ) {
   const approved = () =>
     db.selectFrom('comments').where('question_id', '=', questionId).where('status', '=', 'approved');
+  if (order === 'oldest' && near === 'end') {
+    const atOrAfter = approved()
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where(sql`(root_id, path)`, '>=', sql`(${place.rootId}, ${place.path})`);
+    return db
+      .selectFrom('questions')
+      .select(sql<number>`answer_count - (${atOrAfter})`.as('n'))
+      .where('id', '=', questionId);
+  }
   if (order === 'oldest') {
     return approved()
       .select(sql<number>`count(*)::int`.as('n'))

@@ -79,7 +79,9 @@ export function commentRoutes(deps: CommentRoutesDeps): Router {
       // already: should finding its page fail now, its lasting address leads there later,
       // and the post is not lost.
       const order = rememberedOrder(req);
-      const page = await comments.pageOf(comment, order).catch((error: unknown) => {
+      // A new answer is the last of the thread oldest first: its page is counted from the end.
+      const near = comment.parentId === null ? 'end' : 'start';
+      const page = await comments.pageOf(comment, order, near).catch((error: unknown) => {
         req.log.warn({ err: error }, 'could not find the page of a stored comment');
         return undefined;
       });

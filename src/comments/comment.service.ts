@@ -308,12 +308,14 @@ export function createCommentService(deps: CommentServiceDeps) {
    * The page of the thread a comment is on in an order; for a held one, the page it shows
    * on to its author (and will be on once approved, if the thread stays as it is).
    */
+  /** The page of the thread a comment is on; `near: 'end'` for a comment just posted as an answer. */
   async function pageOf(
     comment: Pick<Comment, 'questionId' | 'rootId' | 'path' | 'status'>,
     order: ThreadOrder = DEFAULT_THREAD_ORDER,
+    near: 'start' | 'end' = 'start',
   ): Promise<number> {
     const perPage = (await deps.settings.current()).commentsPerPage;
-    const before = await countApprovedBefore(db, comment.questionId, comment, order);
+    const before = await countApprovedBefore(db, comment.questionId, comment, order, near);
     return comment.status === 'approved' ? Math.floor(before / perPage) + 1 : Math.max(1, Math.ceil(before / perPage));
   }
 

@@ -1,14 +1,12 @@
-import { insertComment, nextCommentId } from '../comments/comment.repository.js';
-import { threadPosition } from '../comments/comment-tree.js';
-import { renderCommentBody } from '../comments/sanitize.js';
 import type { DB } from '../db/database.js';
 import { findDiscussion } from '../discussions/discussion.repository.js';
 import { insertEvents } from '../events/event-log.repository.js';
 import { findOpenQuestions } from '../posts/open-questions.js';
 import { takenQuestionSlugs } from '../posts/post.repository.js';
 import { slugify } from '../posts/post-text.js';
-import { findImported, findPlacement, rememberImported, takenPostSlugs } from './wordpress.repository.js';
-import { postFromItem, type WxrCommentDraft, type WxrPost } from './wxr-content.js';
+import { insertDiscussion, storeImportedComments, unique } from './imported-comments.js';
+import { findImported, rememberImported, takenPostSlugs } from './wordpress.repository.js';
+import { postFromItem, type WxrPost } from './wxr-content.js';
 import { readWxr } from './wxr-reader.js';
 
 export interface WordpressImportOptions {
@@ -74,7 +72,7 @@ export async function importWordpressExport(
 async function importPost(tx: DB, site: string, post: WxrPost, maxDepth: number) {
   const known = (await findImported(tx, site, 'post', [post.wpId])).get(post.wpId);
   const stored = known === undefined ? await storePost(tx, site, post) : await existingPost(tx, known);
-  const commentsCreated = await storeComments(tx, site, stored.discussionId, post.comments, maxDepth);
+  const commentsCreated = await storeImportedComments(tx, site, stored.discussionId, post.comments, maxDepth);
   return { created: known === undefined, slug: stored.slug, commentsCreated };
 }
 
@@ -108,102 +106,11 @@ async function storePost(tx: DB, site: string, post: WxrPost) {
   });
   const added =
     questions.length > 0 ? await tx.insertInto('questions').values(questions).returning('id').execute() : [];
-  const discussion = await tx
-    .insertInto('questions')
-    .values({
-      post_id: inserted.id,
-      kind: 'discussion',
-      slug: unique(`${slug}-discussion`, taken),
-      position: questions.length,
-      wording: `Discussion of “${post.title}”`,
-      quote: '',
-      quote_start: null,
-      passage: post.body.split('\n\n')[0] ?? '',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const discussion = await insertDiscussion(tx, { id: inserted.id, slug, title: post.title, body: post.body }, taken);
   await rememberImported(tx, site, 'post', [{ wordpressId: post.wpId, localId: inserted.id }]);
   await insertEvents(
     tx,
-    [...added, discussion].map((question) => ({ type: 'question.added' as const, questionId: question.id })),
+    added.map((question) => ({ type: 'question.added' as const, questionId: question.id })),
   );
   return { slug, discussionId: discussion.id };
-}
-
-/**
- * The comments not imported before, parents before their replies (an export lists
- * them by id, which need not put a parent first). A reply whose parent is not in the
- * export (deleted in WordPress, or a pingback) becomes an answer to the post.
- */
-async function storeComments(
-  tx: DB,
-  site: string,
-  discussionId: number,
-  drafts: WxrCommentDraft[],
-  maxDepth: number,
-): Promise<number> {
-  const localIds = await findImported(
-    tx,
-    site,
-    'comment',
-    drafts.flatMap((draft) => (draft.parentWpId ? [draft.wpId, draft.parentWpId] : [draft.wpId])),
-  );
-  const byWpId = new Map(drafts.map((draft) => [draft.wpId, draft]));
-  const placing = new Set<number>();
-  let created = 0;
-
-  const place = async (draft: WxrCommentDraft): Promise<number> => {
-    const already = localIds.get(draft.wpId);
-    if (already !== undefined) return already;
-    placing.add(draft.wpId);
-    const parentDraft = byWpId.get(draft.parentWpId);
-    // A parent that is its own ancestor (a broken export) leaves the loop at the top.
-    const parentId =
-      draft.parentWpId === 0
-        ? undefined
-        : parentDraft && !placing.has(parentDraft.wpId)
-          ? await place(parentDraft)
-          : localIds.get(draft.parentWpId);
-    const parent = parentId === undefined ? undefined : await findPlacement(tx, parentId);
-    const id = await nextCommentId(tx);
-    const position = threadPosition(id, parent ?? null, maxDepth);
-    await insertComment(tx, {
-      id,
-      // A reply goes where its parent is now: a moderator may have moved the parent to a question.
-      question_id: parent?.question_id ?? discussionId,
-      parent_id: position.parentId,
-      in_reply_to_id: parent?.id ?? null,
-      root_id: position.rootId,
-      depth: position.depth,
-      path: position.path,
-      status: draft.status,
-      author: draft.author,
-      email: draft.email,
-      url: draft.url,
-      body_source: draft.body,
-      body_html: renderCommentBody(draft.body),
-      ip: draft.ip,
-      created_at: draft.createdAt,
-      updated_at: draft.createdAt,
-    });
-    await rememberImported(tx, site, 'comment', [{ wordpressId: draft.wpId, localId: id }]);
-    // A change like any other: followers and kept pages of the thread learn of it.
-    const questionId = parent?.question_id ?? discussionId;
-    await insertEvents(tx, [
-      draft.status === 'approved'
-        ? { type: 'comment.published', questionId, commentId: id }
-        : { type: 'comment.held', questionId, commentId: id, status: draft.status },
-    ]);
-    localIds.set(draft.wpId, id);
-    created += 1;
-    return id;
-  };
-
-  for (const draft of [...drafts].sort((a, b) => a.wpId - b.wpId)) await place(draft);
-  return created;
-}
-
-function unique(base: string, taken: Set<string>): string {
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n += 1) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }

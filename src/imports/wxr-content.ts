@@ -1,6 +1,7 @@
 import { convert } from 'html-to-text';
 import type { CommentStatus } from '../comments/comment.table.js';
 import { slugify } from '../posts/post-text.js';
+import type { ImportedComment } from './imported-comments.js';
 import { WxrFormatError, type WxrItem } from './wxr-reader.js';
 
 export interface WxrPost {
@@ -12,23 +13,9 @@ export interface WxrPost {
   publishedOn: string | null;
   /** The post text form the question finder reads: paragraphs separated by a blank line. */
   body: string;
-  comments: WxrCommentDraft[];
+  comments: ImportedComment[];
   /** Pingbacks and trackbacks: notices from other sites, not discussion. */
   skippedComments: number;
-}
-
-export interface WxrCommentDraft {
-  wpId: number;
-  /** 0: an answer to the post itself. */
-  parentWpId: number;
-  author: string;
-  email: string;
-  url: string | null;
-  ip: string | null;
-  status: CommentStatus;
-  createdAt: Date;
-  /** As typed into WordPress's form: text with the same few tags this forum allows. */
-  body: string;
 }
 
 /** wp:comment_approved → the forum's states. */
@@ -50,7 +37,7 @@ export function postFromItem(file: string, item: WxrItem): WxrPost | null {
   if (!title) throw new WxrFormatError(file, item.line, `post ${wpId} has no title`);
   const body = htmlToPostText(item.fields['content:encoded'] ?? '');
   if (!body) throw new WxrFormatError(file, item.line, `post ${wpId} ("${title}") has no content`);
-  const comments: WxrCommentDraft[] = [];
+  const comments: ImportedComment[] = [];
   let skippedComments = 0;
   for (const comment of item.comments) {
     const value = (name: string) => (comment.fields[name] ?? '').trim();
@@ -75,8 +62,8 @@ export function postFromItem(file: string, item: WxrItem): WxrPost | null {
     const createdAt = wordpressDate(value('wp:comment_date_gmt')) ?? wordpressDate(value('wp:comment_date'));
     if (!createdAt) throw new WxrFormatError(file, comment.line, `comment ${commentId} has no date that can be read`);
     comments.push({
-      wpId: commentId,
-      parentWpId: wholeNumber(value('wp:comment_parent')) ?? 0,
+      sourceId: commentId,
+      parentSourceId: wholeNumber(value('wp:comment_parent')) ?? 0,
       author: value('wp:comment_author') || 'Anonymous',
       email: value('wp:comment_author_email').toLowerCase(),
       url: /^https?:\/\//i.test(value('wp:comment_author_url')) ? value('wp:comment_author_url') : null,

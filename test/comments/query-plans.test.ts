@@ -116,6 +116,11 @@ describe('query plans on a 10,000-comment thread', () => {
       .where('id', '=', middleId)
       .executeTakeFirstOrThrow();
     for (const order of threadOrders) await expectNoSeqScan(approvedBeforeQuery(database.db, big.id, place, order));
+    await expectNoSeqScan(approvedBeforeQuery(database.db, big.id, place, 'oldest', 'end'));
+    // Counted from either end, the same page.
+    const counted = (near: 'start' | 'end') =>
+      approvedBeforeQuery(database.db, big.id, place, 'oldest', near).executeTakeFirstOrThrow();
+    expect((await counted('end')).n).toBe((await counted('start')).n);
   });
 
   it('the front page counts answers through an index', async () => {

@@ -1,0 +1,85 @@
+import type { DB } from '../db/database.js';
+import { findPostForThread } from './disqus.repository.js';
+import { commentFromElement, type DisqusComment, type DisqusThread, threadFromElement } from './disqus-content.js';
+import { readDisqus } from './disqus-reader.js';
+import { discussionOf, storeImportedComments } from './imported-comments.js';
+import { WxrFormatError } from './wxr-reader.js';
+
+export interface DisqusImportOptions {
+  /** The depth cap replies are placed under, as MAX_THREAD_DEPTH places new ones. */
+  maxDepth: number;
+  /** Told as the file is read. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Told after each thread's comments are stored (or found to have no post). */
+  onThread?: (thread: { link: string; post: string | null; comments: number }) => void;
+}
+
+export interface DisqusImportSummary {
+  forum: string;
+  /** Threads whose post is in the forum, and those whose post is not (their comments are left out). */
+  threads: { matched: number; unmatched: { link: string; title: string; comments: number }[] };
+  comments: { created: number; known: number };
+}
+
+/**
+ * Brings a Disqus export's comments (threading, dates, authors, emails, IPs, states)
+ * into the discussions of the posts they were left on. Disqus exports carry no post
+ * text, so each thread is matched to a post already in the forum (imported from
+ * WordPress or from text: see findPostForThread); a thread with no post is reported
+ * and its comments left out, to be imported once the post is. The whole file is read
+ * and checked before anything is stored, then each thread's comments are stored in
+ * one transaction. Disqus ids are remembered, so importing the file again adds nothing.
+ */
+export async function importDisqusExport(
+  db: DB,
+  file: string,
+  options: DisqusImportOptions,
+): Promise<DisqusImportSummary> {
+  const threads = new Map<number, DisqusThread>();
+  const byThread = new Map<number, DisqusComment[]>();
+  const firstLine = new Map<number, number>();
+  for await (const element of readDisqus(file, options.onProgress)) {
+    if (element.kind === 'thread') {
+      const thread = threadFromElement(file, element);
+      threads.set(thread.id, thread);
+    } else {
+      const comment = commentFromElement(file, element);
+      const list = byThread.get(comment.threadId);
+      if (list) list.push(comment);
+      else {
+        byThread.set(comment.threadId, [comment]);
+        firstLine.set(comment.threadId, element.line);
+      }
+    }
+  }
+  for (const [threadId, line] of firstLine) {
+    if (!threads.has(threadId))
+      throw new WxrFormatError(file, line, `a comment names thread ${threadId}, which the file does not have`);
+  }
+
+  const forum = [...threads.values()].find((thread) => thread.forum)?.forum || `file:${file}`;
+  const summary: DisqusImportSummary = {
+    forum,
+    threads: { matched: 0, unmatched: [] },
+    comments: { created: 0, known: 0 },
+  };
+  for (const [threadId, comments] of byThread) {
+    const thread = threads.get(threadId) as DisqusThread;
+    const stored = await db.transaction().execute(async (tx) => {
+      const post = await findPostForThread(tx, thread);
+      if (!post) return null;
+      const discussion = await discussionOf(tx, post);
+      const created = await storeImportedComments(tx, `disqus:${forum}`, discussion.id, comments, options.maxDepth);
+      return { post: post.slug, created };
+    });
+    if (stored) {
+      summary.threads.matched += 1;
+      summary.comments.created += stored.created;
+      summary.comments.known += comments.length - stored.created;
+    } else {
+      summary.threads.unmatched.push({ link: thread.link, title: thread.title, comments: comments.length });
+    }
+    options.onThread?.({ link: thread.link, post: stored?.post ?? null, comments: stored?.created ?? 0 });
+  }
+  return summary;
+}
