@@ -114,13 +114,13 @@ async function importDisqus(path: string) {
         console.log(`  /posts/${thread.post}/discussion: ${thread.comments} new comments`);
     },
   });
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   for (const thread of summary.threads.unmatched)
     console.log(
-      `  No post for ${thread.link} ("${thread.title}"): its ${thread.comments} comments were left out. ` +
+      `  No post for ${thread.link} ("${thread.title}"): ${plural(thread.comments, 'comment')} left out. ` +
         'Import the post first (its WordPress export, or as text), then this file again.',
     );
   const { threads, comments } = summary;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   console.log(
     `Done: ${comments.created} new comments (${comments.known} imported before) in ${plural(threads.matched, 'thread')}; ` +
       `${plural(threads.unmatched.length, 'thread')} had no post. From Disqus forum ${summary.forum}.`,
