@@ -109,12 +109,10 @@ async function importDisqus(path: string) {
       shownTenth = tenth;
       console.log(`Reading ${path}: ${tenth * 10}%`);
     },
-    onThread(thread) {
-      if (thread.post && thread.comments > 0)
-        console.log(`  /posts/${thread.post}/discussion: ${thread.comments} new comments`);
+    onPost({ post, comments }) {
+      if (comments > 0) console.log(`  /posts/${post}/discussion: ${plural(comments, 'new comment')}`);
     },
   });
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   for (const thread of summary.threads.unmatched)
     console.log(
       `  No post for ${thread.link} ("${thread.title}"): ${plural(thread.comments, 'comment')} left out. ` +
@@ -122,7 +120,11 @@ async function importDisqus(path: string) {
     );
   const { threads, comments } = summary;
   console.log(
-    `Done: ${comments.created} new comments (${comments.known} imported before) in ${plural(threads.matched, 'thread')}; ` +
+    `Done: ${plural(comments.created, 'new comment')} (${comments.known} imported before) in ${plural(threads.matched, 'thread')}; ` +
       `${plural(threads.unmatched.length, 'thread')} had no post. From Disqus forum ${summary.forum}.`,
   );
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -307,8 +307,8 @@ export function createCommentService(deps: CommentServiceDeps) {
   /**
    * The page of the thread a comment is on in an order; for a held one, the page it shows
    * on to its author (and will be on once approved, if the thread stays as it is).
+   * `near: 'end'` for a comment just posted as an answer (it is counted from the end).
    */
-  /** The page of the thread a comment is on; `near: 'end'` for a comment just posted as an answer. */
   async function pageOf(
     comment: Pick<Comment, 'questionId' | 'rootId' | 'path' | 'status'>,
     order: ThreadOrder = DEFAULT_THREAD_ORDER,

@@ -7,7 +7,8 @@ import type { CommentStatus } from '../comments/comment.table.js';
  * socket contract that followers' browsers see is `live/socket-contract.ts`.)
  *
  * - `comment.published`: a comment became public: posted approved, approved from the
- *   queue, or restored to approved.
+ *   queue, or restored to approved; `imported` when an import brought it in (old news:
+ *   nobody is mailed about it).
  * - `comment.held`: a new comment that is not public (pending or spam): the queue's news.
  * - `comment.edited`: a comment's text, author or highlight changed (any status).
  * - `comment.removed`: a public comment left the thread (held by reports, spam, trash,
@@ -23,7 +24,7 @@ import type { CommentStatus } from '../comments/comment.table.js';
  *   and the question's opinion map changed).
  */
 export type ForumEvent =
-  | { type: 'comment.published'; questionId: number; commentId: number }
+  | { type: 'comment.published'; questionId: number; commentId: number; imported?: true }
   | { type: 'comment.held'; questionId: number; commentId: number; status: CommentStatus }
   | { type: 'comment.edited'; questionId: number; commentId: number }
   | { type: 'comment.removed'; questionId: number; commentId: number; to: CommentStatus | 'deleted' | 'moved' }

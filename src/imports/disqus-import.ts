@@ -1,5 +1,6 @@
 import type { DB } from '../db/database.js';
-import { findPostForThread } from './disqus.repository.js';
+import { insertEvents } from '../events/event-log.repository.js';
+import { findPostForThread, type ThreadPost } from './disqus.repository.js';
 import { commentFromElement, type DisqusComment, type DisqusThread, threadFromElement } from './disqus-content.js';
 import { readDisqus } from './disqus-reader.js';
 import { discussionOf, storeImportedComments } from './imported-comments.js';
@@ -10,8 +11,8 @@ export interface DisqusImportOptions {
   maxDepth: number;
   /** Told as the file is read. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
-  /** Told after each thread's comments are stored (or found to have no post). */
-  onThread?: (thread: { link: string; post: string | null; comments: number }) => void;
+  /** Told after each post's new comments are stored. */
+  onPost?: (post: { post: string; comments: number }) => void;
 }
 
 export interface DisqusImportSummary {
@@ -27,8 +28,8 @@ export interface DisqusImportSummary {
  * text, so each thread is matched to a post already in the forum (imported from
  * WordPress or from text: see findPostForThread); a thread with no post is reported
  * and its comments left out, to be imported once the post is. The whole file is read
- * and checked before anything is stored, then each thread's comments are stored in
- * one transaction. Disqus ids are remembered, so importing the file again adds nothing.
+ * and checked before anything is stored, then each post's comments are stored in one
+ * transaction. Disqus ids are remembered, so importing the file again adds nothing.
  */
 export async function importDisqusExport(
   db: DB,
@@ -63,23 +64,32 @@ export async function importDisqusExport(
     threads: { matched: 0, unmatched: [] },
     comments: { created: 0, known: 0 },
   };
+  // By post, not by thread: Disqus often has two threads for one page (http and https,
+  // with and without a trailing slash), and a reply in one may answer a comment in the other.
+  const byPost = new Map<number, { post: ThreadPost; comments: DisqusComment[] }>();
   for (const [threadId, comments] of byThread) {
     const thread = threads.get(threadId) as DisqusThread;
-    const stored = await db.transaction().execute(async (tx) => {
-      const post = await findPostForThread(tx, thread);
-      if (!post) return null;
-      const discussion = await discussionOf(tx, post);
-      const created = await storeImportedComments(tx, `disqus:${forum}`, discussion.id, comments, options.maxDepth);
-      return { post: post.slug, created };
-    });
-    if (stored) {
-      summary.threads.matched += 1;
-      summary.comments.created += stored.created;
-      summary.comments.known += comments.length - stored.created;
-    } else {
+    const post = await findPostForThread(db, thread);
+    if (!post) {
       summary.threads.unmatched.push({ link: thread.link, title: thread.title, comments: comments.length });
+      continue;
     }
-    options.onThread?.({ link: thread.link, post: stored?.post ?? null, comments: stored?.created ?? 0 });
+    summary.threads.matched += 1;
+    const entry = byPost.get(post.id) ?? { post, comments: [] };
+    entry.comments.push(...comments);
+    byPost.set(post.id, entry);
+  }
+  for (const { post, comments } of byPost.values()) {
+    const created = await db.transaction().execute(async (tx) => {
+      const discussion = await discussionOf(tx, post);
+      const stored = await storeImportedComments(tx, `disqus:${forum}`, discussion.id, comments, options.maxDepth);
+      // Last, just before the commit: see imported-comments.ts.
+      await insertEvents(tx, [...discussion.events, ...stored.events]);
+      return stored.created;
+    });
+    summary.comments.created += created;
+    summary.comments.known += comments.length - created;
+    options.onPost?.({ post: post.slug, comments: created });
   }
   return summary;
 }

@@ -105,9 +105,13 @@ export async function* readDisqus(
   yield* ready.splice(0);
 }
 
-/** Whether an XML file is a Disqus export rather than a WordPress one: its root element. */
+/**
+ * Whether an XML file is a Disqus export rather than a WordPress one: its root element,
+ * the first after the declaration, comments and a doctype (given the file's start).
+ */
 export function looksLikeDisqus(start: string): boolean {
-  return /<disqus[\s>]/.test(start.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, '').slice(0, 2_000));
+  const prolog = /^(?:\uFEFF)?(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*/i;
+  return /^<disqus[\s>/]/.test(start.replace(prolog, ''));
 }
 
 function describe(error: unknown): string {

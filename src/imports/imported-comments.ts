@@ -4,7 +4,7 @@ import { threadPosition } from '../comments/comment-tree.js';
 import { renderCommentBody } from '../comments/sanitize.js';
 import type { DB } from '../db/database.js';
 import { findDiscussion } from '../discussions/discussion.repository.js';
-import { insertEvents } from '../events/event-log.repository.js';
+import type { ForumEvent } from '../events/forum-event.js';
 import { takenQuestionSlugs } from '../posts/post.repository.js';
 import { findImported, findPlacement, rememberImported } from './wordpress.repository.js';
 
@@ -27,6 +27,11 @@ export interface ImportedComment {
 /**
  * A post's discussion: the thread its imported comments go to, a question row of kind
  * 'discussion' (the same page, form, live updates and moderation as a question's).
+ *
+ * The functions here return the events of what they store instead of writing them:
+ * writing events takes the lock that orders them (held to the commit, and every post
+ * on the forum waits for it), so an import writes its events once, last, just before
+ * its transaction commits.
  */
 export async function insertDiscussion(
   tx: DB,
@@ -53,13 +58,13 @@ export async function insertDiscussion(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await insertEvents(tx, [{ type: 'question.added', questionId: discussion.id }]);
-  return discussion;
+  return { id: discussion.id, events: [{ type: 'question.added', questionId: discussion.id }] as ForumEvent[] };
 }
 
 /** The post's discussion, made when it has none yet (a post imported from text). */
 export async function discussionOf(tx: DB, post: { id: number; slug: string; title: string; body: string }) {
-  return (await findDiscussion(tx, post.id)) ?? (await insertDiscussion(tx, post));
+  const found = await findDiscussion(tx, post.id);
+  return found ? { id: found.id, events: [] as ForumEvent[] } : await insertDiscussion(tx, post);
 }
 
 /**
@@ -75,7 +80,7 @@ export async function storeImportedComments(
   discussionId: number,
   drafts: ImportedComment[],
   maxDepth: number,
-): Promise<number> {
+): Promise<{ created: number; events: ForumEvent[] }> {
   const localIds = await findImported(
     tx,
     site,
@@ -84,6 +89,7 @@ export async function storeImportedComments(
   );
   const byWpId = new Map(drafts.map((draft) => [draft.sourceId, draft]));
   const placing = new Set<number>();
+  const events: ForumEvent[] = [];
   let created = 0;
 
   const place = async (draft: ImportedComment): Promise<number> => {
@@ -121,20 +127,21 @@ export async function storeImportedComments(
       updated_at: draft.createdAt,
     });
     await rememberImported(tx, site, 'comment', [{ wordpressId: draft.sourceId, localId: id }]);
-    // A change like any other: followers and kept pages of the thread learn of it.
+    // A change like any other: followers and kept pages of the thread learn of it (the
+    // mailer leaves imported comments alone: they are news to nobody).
     const questionId = parent?.question_id ?? discussionId;
-    await insertEvents(tx, [
+    events.push(
       draft.status === 'approved'
-        ? { type: 'comment.published', questionId, commentId: id }
+        ? { type: 'comment.published', questionId, commentId: id, imported: true }
         : { type: 'comment.held', questionId, commentId: id, status: draft.status },
-    ]);
+    );
     localIds.set(draft.sourceId, id);
     created += 1;
     return id;
   };
 
   for (const draft of [...drafts].sort((a, b) => a.sourceId - b.sourceId)) await place(draft);
-  return created;
+  return { created, events };
 }
 
 export function unique(base: string, taken: Set<string>): string {

@@ -1,6 +1,7 @@
 import type { DB } from '../db/database.js';
 import { findDiscussion } from '../discussions/discussion.repository.js';
 import { insertEvents } from '../events/event-log.repository.js';
+import type { ForumEvent } from '../events/forum-event.js';
 import { findOpenQuestions } from '../posts/open-questions.js';
 import { takenQuestionSlugs } from '../posts/post.repository.js';
 import { slugify } from '../posts/post-text.js';
@@ -72,15 +73,17 @@ export async function importWordpressExport(
 async function importPost(tx: DB, site: string, post: WxrPost, maxDepth: number) {
   const known = (await findImported(tx, site, 'post', [post.wpId])).get(post.wpId);
   const stored = known === undefined ? await storePost(tx, site, post) : await existingPost(tx, known);
-  const commentsCreated = await storeImportedComments(tx, site, stored.discussionId, post.comments, maxDepth);
-  return { created: known === undefined, slug: stored.slug, commentsCreated };
+  const comments = await storeImportedComments(tx, site, stored.discussionId, post.comments, maxDepth);
+  // Last, just before the commit: see imported-comments.ts.
+  await insertEvents(tx, [...stored.events, ...comments.events]);
+  return { created: known === undefined, slug: stored.slug, commentsCreated: comments.created };
 }
 
 async function existingPost(tx: DB, postId: number) {
   const post = await tx.selectFrom('posts').select('slug').where('id', '=', postId).executeTakeFirstOrThrow();
   const discussion = await findDiscussion(tx, postId);
   if (!discussion) throw new Error(`Post ${post.slug} was imported before but has no discussion`);
-  return { slug: post.slug, discussionId: discussion.id };
+  return { slug: post.slug, discussionId: discussion.id, events: [] as ForumEvent[] };
 }
 
 async function storePost(tx: DB, site: string, post: WxrPost) {
@@ -108,9 +111,9 @@ async function storePost(tx: DB, site: string, post: WxrPost) {
     questions.length > 0 ? await tx.insertInto('questions').values(questions).returning('id').execute() : [];
   const discussion = await insertDiscussion(tx, { id: inserted.id, slug, title: post.title, body: post.body }, taken);
   await rememberImported(tx, site, 'post', [{ wordpressId: post.wpId, localId: inserted.id }]);
-  await insertEvents(
-    tx,
-    added.map((question) => ({ type: 'question.added' as const, questionId: question.id })),
-  );
-  return { slug, discussionId: discussion.id };
+  const events: ForumEvent[] = [
+    ...added.map((question) => ({ type: 'question.added' as const, questionId: question.id })),
+    ...discussion.events,
+  ];
+  return { slug, discussionId: discussion.id, events };
 }

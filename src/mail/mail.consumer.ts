@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { LoggedEvent } from '../events/forum-event.js';
+import type { EventOf, LoggedEvent } from '../events/forum-event.js';
 import {
   addDigestItems,
   commentEmail,
@@ -23,11 +23,15 @@ export interface MailLinkMaker {
  * to the outbox in the transaction that moves its cursor, so each decision is made once
  * across restarts and processes (and the outbox key makes a replay add nothing). It
  * acts on `comment.published` only: that fires when a comment becomes public (at once,
- * or when a moderator approves it), never for held, spam or trash.
+ * or when a moderator approves it), never for held, spam or trash, and not for one an
+ * import brought in.
  */
 export function mailConsumer(links: MailLinkMaker) {
   return async (events: LoggedEvent[], tx: Kysely<Database>): Promise<void> => {
-    const published = events.filter((event) => event.type === 'comment.published');
+    // Imported comments (WordPress, Disqus) are years old: no follower is mailed about them.
+    const published = events.filter(
+      (event): event is EventOf<'comment.published'> => event.type === 'comment.published' && !event.imported,
+    );
     // Most answers are to questions nobody follows by email: one query rules them out.
     const followed = await followedQuestions(
       tx,

@@ -67,7 +67,7 @@ describe('a Disqus export', () => {
     const error = await importFile(broken).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WxrFormatError);
     expect((error as Error).message).toMatch(
-      /broken\.xml, line 7\d: comment 9004 has isSpam "yes"; expected true or false/,
+      /broken\.xml, line 84: comment 9004 has isSpam "yes"; expected true or false/,
     );
     const cut = path.join(dir, 'cut.xml');
     writeFileSync(cut, readFileSync(DISQUS, 'utf8').slice(0, 3_000));
@@ -81,12 +81,12 @@ describe('a Disqus export', () => {
     expect(summary).toEqual({
       forum: 'policyblog',
       threads: {
-        matched: 2,
+        matched: 3,
         unmatched: [
           { link: 'https://blog.example.org/2013/01/not-imported/', title: 'A post nobody imported', comments: 1 },
         ],
       },
-      comments: { created: 7, known: 0 },
+      comments: { created: 8, known: 0 },
     });
     const comments = await imported();
     const of = (id: number) => comments.get(id);
@@ -97,6 +97,9 @@ describe('a Disqus export', () => {
     // Threading: a reply listed before its parent is placed under it all the same.
     expect(of(9002)?.in_reply_to_id).toBe(of(9001)?.id);
     expect(of(9003)?.in_reply_to_id).toBe(of(9002)?.id);
+    // Two threads for one page (http and https): a reply in one finds its parent in the other.
+    expect(of(9009)?.in_reply_to_id).toBe(of(9001)?.id);
+    expect(of(9009)?.slug).toBe('arctic-treaty-talks-discussion');
     expect(of(9001)).toMatchObject({
       status: 'approved',
       author: 'Ann',
@@ -123,13 +126,18 @@ describe('a Disqus export', () => {
   it('adds nothing when imported again', async () => {
     const before = await counts();
     const summary = await importFile(DISQUS);
-    expect(summary.comments).toEqual({ created: 0, known: 7 });
+    expect(summary.comments).toEqual({ created: 0, known: 8 });
     expect(await counts()).toEqual(before);
   });
 
   it('is told from a WordPress export by its root element; messages and addresses are read as Disqus writes them', () => {
     expect(looksLikeDisqus(readFileSync(DISQUS, 'utf8').slice(0, 500))).toBe(true);
     expect(looksLikeDisqus(readFileSync(WORDPRESS, 'utf8').slice(0, 500))).toBe(false);
+    // Only the root element counts: a WordPress export may mention <disqus> in its text.
+    expect(looksLikeDisqus('<?xml version="1.0"?>\n<rss><channel><title>&lt;disqus&gt; and <disqus></title>')).toBe(
+      false,
+    );
+    expect(looksLikeDisqus('\uFEFF<?xml version="1.0"?><!-- hi --><!DOCTYPE x>\n<disqus>')).toBe(true);
     expect(messageToSource('<p>One<br/>two</p>\r\n<p class="x">Three</p>')).toBe('One\ntwo\n\nThree');
     expect(slugOfLink('https://blog.example.org/2011/10/Caf%C3%A9/?p=1#c')).toBe('café');
     expect(slugOfLink('not an address')).toBeNull();
@@ -147,10 +155,10 @@ describe('npm run import with a Disqus export', () => {
       );
     await run(WORDPRESS);
     const { stdout } = await run(DISQUS);
-    expect(stdout).toContain('/posts/arctic-treaty-talks/discussion: 5 new comments');
+    expect(stdout).toContain('/posts/arctic-treaty-talks/discussion: 6 new comments');
     // A new database has no seeded post: that thread waits too.
     expect(stdout).toContain('No post for https://blog.example.org/2013/01/not-imported/ ("A post nobody imported")');
     expect(stdout).toContain('No post for https://blog.example.org/2011/10/multilateral-cyber-security/');
-    expect(stdout).toMatch(/Done: 5 new comments \(0 imported before\) in 1 thread; 2 threads had no post/);
+    expect(stdout).toMatch(/Done: 6 new comments \(0 imported before\) in 2 threads; 2 threads had no post/);
   }, 60_000);
 });

@@ -6,6 +6,8 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { createEventLog } from '../../src/events/event-log.js';
+import { insertEvents } from '../../src/events/event-log.repository.js';
+import { storeImportedComments } from '../../src/imports/imported-comments.js';
 import { answer, commentIdFrom } from '../support/form.js';
 import { startTestForum, type TestForum } from '../support/forum.js';
 import { signIn } from '../support/moderators.js';
@@ -154,6 +156,50 @@ describe('reply notifications', () => {
       .where('to_email', '=', eva)
       .execute();
     expect(row.map((r) => r.idempotency_key)).toEqual([`reply:${reply}:${eva}`]);
+  });
+
+  it('sends nothing, not even in a digest, about an answer an import brought in (years-old news)', async () => {
+    const una = 'una@example.org';
+    const unaComment = await subscribed(una, 'Una', { notify_replies: '1', notify_question: '1' });
+    const imported = await forum.db.transaction().execute(async (tx) => {
+      const question = await tx.selectFrom('questions').select('id').where('slug', '=', slug).executeTakeFirstOrThrow();
+      const stored = await storeImportedComments(
+        tx,
+        'https://old.example.org',
+        question.id,
+        [
+          {
+            sourceId: 1,
+            parentSourceId: 0,
+            author: 'Old Timer',
+            email: 'old@example.org',
+            url: null,
+            ip: null,
+            status: 'approved',
+            createdAt: new Date('2012-01-01T00:00:00Z'),
+            body: 'An answer from 2012.',
+          },
+        ],
+        5,
+      );
+      await insertEvents(tx, stored.events);
+      return stored;
+    });
+    expect(imported.events).toMatchObject([{ type: 'comment.published', imported: true }]);
+    await settled();
+    await settled();
+    expect(smtp.to(una)).toHaveLength(1); // the confirmation only
+    const waiting = await forum.db.selectFrom('mail_digest_items').selectAll().where('email', '=', una).execute();
+    expect(waiting).toEqual([]);
+    // A reply written now is news: Una's mail for it shows the consumer was listening all along.
+    await answer(
+      forum.browser(),
+      slug,
+      { email: 'kit@example.org', author: 'Kit', body: 'Now.' },
+      { replyTo: unaComment },
+    );
+    await settled();
+    expect(smtp.to(una)).toHaveLength(2);
   });
 
   it('sends nothing for a held reply until a moderator approves it', async () => {
