@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -8,7 +7,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { seedFakeThread } from '../src/comments/seed-fake-thread.js';
-import { connectDatabase, connectServer } from '../src/db/connect.js';
+import { connectDatabase } from '../src/db/connect.js';
 import type { DB } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { PROJECT_ROOT } from '../src/paths.js';
@@ -24,6 +23,13 @@ import {
   type Machine,
   withLatestRun,
 } from './bench-report.js';
+import {
+  createBenchDatabase,
+  dropBenchDatabase,
+  formSession,
+  startBenchServer,
+  stopBenchServer,
+} from './bench-server.js';
 
 /**
  * `npm run bench`: the built forum (dist/src/main.js) in a child process on a fresh
@@ -96,7 +102,7 @@ const benchDatabase = serverUrl ? await createBenchDatabase(serverUrl) : undefin
 let server: ChildProcess | undefined;
 try {
   const { slugs, databaseVersion } = await prepareDatabase();
-  const forum = await startServer();
+  const forum = await startBenchServer(dataDir, benchDatabase?.url);
   server = forum.process;
   const cases = benchCases(slugs, await formSession(forum.url, slugs.posting));
   const sizes = await measureSizes(forum.url, slugs.threads[0] as string);
@@ -136,33 +142,10 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  await stopServer(server);
+  await stopBenchServer(server);
   if (benchDatabase && serverUrl) await dropBenchDatabase(serverUrl, benchDatabase.name);
   rmSync(dataDir, { recursive: true, force: true });
   console.log(`Bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
-}
-
-/** A database of its own on the server, so that the bench never touches real data. */
-async function createBenchDatabase(url: string) {
-  const name = `open_questions_bench_${randomBytes(4).toString('hex')}`;
-  const admin = connectServer(url, 1);
-  try {
-    await admin.pool?.query(`create database ${name}`);
-  } finally {
-    await admin.close();
-  }
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return { name, url: parsed.toString() };
-}
-
-async function dropBenchDatabase(url: string, name: string) {
-  const admin = connectServer(url, 1);
-  try {
-    await admin.pool?.query(`drop database if exists ${name} with (force)`);
-  } finally {
-    await admin.close();
-  }
 }
 
 /**
@@ -251,20 +234,6 @@ async function markReturningReader(db: DB) {
     .insertInto('reader_marks')
     .values({ visitor_id: RETURNING_READER, marks: JSON.stringify(marks) })
     .execute();
-}
-
-/**
- * What a browser holds after loading the form: its cookies and the form's CSRF token.
- * The bench posts as that one browser (the token stays valid for its cookies).
- */
-async function formSession(baseUrl: string, slug: string): Promise<{ cookie: string; csrf: string }> {
-  const response = await fetch(`${baseUrl}${questionPath(slug)}`);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((header) => header.split(';')[0])
-    .join('; ');
-  const csrf = /name="_csrf" value="([^"]*)"/.exec(await response.text())?.[1] ?? '';
-  return { cookie, csrf };
 }
 
 function benchCases(
@@ -364,61 +333,6 @@ function benchCases(
 /** A search that no kept search matches: it excludes word `n`, which nobody wrote. */
 function searchNeverKept(q: string, n: number): string {
   return `/search?${new URLSearchParams({ q: `${q} -nobody${n}` })}`;
-}
-
-/** The built server, as `npm start` runs it, on a free port; resolves once it listens. */
-function startServer(): Promise<{ process: ChildProcess; url: string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    // Not production: BENCH_DISABLE_CAPTCHA is refused there.
-    NODE_ENV: 'development',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    SEED_DIR,
-    // Request logs would measure the pipe to this process as much as the forum.
-    LOG_LEVEL: 'warn',
-    BENCH_DISABLE_CAPTCHA: 'true',
-    CAPTCHA_MIN_SECONDS: '0',
-    // One client posts thousands of comments: the rate limits would measure refusals.
-    RATE_LIMIT_COMMENTS_PER_IP: '1000000',
-    MODERATION_FLOOD_SECONDS: '0',
-    MODERATION_DUPLICATE_CHECK: 'false',
-    RATE_LIMIT_COMMENTS_PER_EMAIL: '1000000',
-  };
-  if (benchDatabase) env.DATABASE_URL = benchDatabase.url;
-  else delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
-    cwd: PROJECT_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    let listening = false;
-    const collect = (chunk: Buffer) => {
-      // Once it listens, whatever the server says (warnings, errors) is passed on as it comes.
-      if (listening) {
-        process.stderr.write(chunk);
-        return;
-      }
-      output += chunk.toString();
-      const url = /running on (http:\/\/\S+)/.exec(output)?.[1];
-      if (!url) return;
-      listening = true;
-      resolve({ process: child, url: url.replace('localhost', '127.0.0.1') });
-    };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    child.once('exit', (code) => reject(new Error(`The server stopped (exit ${code}) before listening:\n${output}`)));
-  });
-}
-
-async function stopServer(child: ChildProcess | undefined) {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /**
