@@ -9,6 +9,7 @@ import {
   createBenchDatabase,
   dropBenchDatabase,
   formSession,
+  postingForm,
   startBenchServer,
   stopBenchServer,
 } from './bench-server.js';
@@ -109,12 +110,7 @@ async function post(
   count: number,
   connectionCount: number,
 ) {
-  const body = new URLSearchParams({
-    _csrf: session.csrf,
-    author: 'Bench Mark',
-    email: 'bench@example.org',
-    body: 'A comment posted by the benchmark.\n\nIt has <em>two</em> paragraphs.',
-  }).toString();
+  const body = postingForm(session);
   let sent = 0;
   const connection = async () => {
     while (sent < count) {

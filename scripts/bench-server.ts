@@ -103,3 +103,13 @@ export async function stopBenchServer(child: ChildProcess | undefined) {
   child.kill('SIGTERM');
   await exited;
 }
+
+/** The comment every bench post sends: a browser's form, with its CSRF token, no captcha. */
+export function postingForm(session: { csrf: string }): string {
+  return new URLSearchParams({
+    _csrf: session.csrf,
+    author: 'Bench Mark',
+    email: 'bench@example.org',
+    body: 'A comment posted by the benchmark.\n\nIt has <em>two</em> paragraphs.',
+  }).toString();
+}

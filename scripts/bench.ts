@@ -27,6 +27,7 @@ import {
   createBenchDatabase,
   dropBenchDatabase,
   formSession,
+  postingForm,
   startBenchServer,
   stopBenchServer,
 } from './bench-server.js';
@@ -320,12 +321,7 @@ function benchCases(
       method: 'POST',
       expectedStatus: 303,
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: session.cookie },
-      body: new URLSearchParams({
-        _csrf: session.csrf,
-        author: 'Bench Mark',
-        email: 'bench@example.org',
-        body: 'A comment posted by the benchmark.\n\nIt has <em>two</em> paragraphs.',
-      }).toString(),
+      body: postingForm(session),
     },
   ];
 }

@@ -5,7 +5,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { importDisqusExport } from '../src/imports/disqus-import.js';
 import { looksLikeDisqus } from '../src/imports/disqus-reader.js';
 import { importWordpressExport } from '../src/imports/wordpress-import.js';
-import { WxrFormatError } from '../src/imports/wxr-reader.js';
+import { WxrFormatError } from '../src/imports/xml-file.js';
 import { importPost } from '../src/posts/import-post.js';
 import { openDatabase } from './open-database.js';
 

@@ -1,7 +1,7 @@
 import type { CommentStatus } from '../comments/comment.table.js';
 import type { DisqusElement } from './disqus-reader.js';
 import type { ImportedComment } from './imported-comments.js';
-import { WxrFormatError } from './wxr-reader.js';
+import { WxrFormatError } from './xml-file.js';
 
 /** A Disqus thread: the page its comments were left on. */
 export interface DisqusThread {

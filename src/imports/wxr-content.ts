@@ -2,7 +2,8 @@ import { convert } from 'html-to-text';
 import type { CommentStatus } from '../comments/comment.table.js';
 import { slugify } from '../posts/post-text.js';
 import type { ImportedComment } from './imported-comments.js';
-import { WxrFormatError, type WxrItem } from './wxr-reader.js';
+import type { WxrItem } from './wxr-reader.js';
+import { WxrFormatError } from './xml-file.js';
 
 export interface WxrPost {
   wpId: number;

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importWordpressExport } from '../../src/imports/wordpress-import.js';
 import { htmlToPostText } from '../../src/imports/wxr-content.js';
-import { WxrFormatError } from '../../src/imports/wxr-reader.js';
+import { WxrFormatError } from '../../src/imports/xml-file.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { startTestForum, type TestForum } from '../support/forum.js';
 import { signIn } from '../support/moderators.js';
