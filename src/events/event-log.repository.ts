@@ -44,23 +44,30 @@ export async function insertEventAtCommit(tx: Kysely<Database>, event: ForumEven
 
 /**
  * Writes many events at once (bulk writers: imports, `npm run seed:fake`); seqs follow
- * the array's order.
+ * the array's order. Any number: they are inserted a batch at a time (a statement takes
+ * at most 65,535 parameters), under one lock, with one notification for the newest.
  */
 export async function insertEvents(tx: Kysely<Database>, events: readonly ForumEvent[]): Promise<void> {
   if (events.length === 0) return;
   await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`.execute(tx);
-  const rows = events.map((event) => {
-    const { type, ...payload } = event;
-    return { question_id: 'questionId' in event ? event.questionId : null, type, payload: JSON.stringify(payload) };
-  });
-  const inserted = await tx
-    .insertInto('forum_events')
-    .values(rows)
-    .returning(sql<number>`seq::float8`.as('seq'))
-    .execute();
-  const newest = Math.max(...inserted.map((row) => Number(row.seq)));
+  let newest = 0;
+  for (let start = 0; start < events.length; start += EVENT_BATCH) {
+    const rows = events.slice(start, start + EVENT_BATCH).map((event) => {
+      const { type, ...payload } = event;
+      return { question_id: 'questionId' in event ? event.questionId : null, type, payload: JSON.stringify(payload) };
+    });
+    const inserted = await tx
+      .insertInto('forum_events')
+      .values(rows)
+      .returning(sql<number>`seq::float8`.as('seq'))
+      .execute();
+    for (const row of inserted) newest = Math.max(newest, Number(row.seq));
+  }
   await sql`select pg_notify(${EVENT_CHANNEL}, ${String(newest)})`.execute(tx);
 }
+
+/** Events a statement of insertEvents writes: three parameters each. */
+const EVENT_BATCH = 5_000;
 
 function toLogged(row: { seq: number; type: string; payload: unknown; created_at: Date }): LoggedEvent {
   const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as object;

@@ -4,7 +4,7 @@ import { findPostForThread, type ThreadPost } from './disqus.repository.js';
 import { commentFromElement, type DisqusComment, type DisqusThread, threadFromElement } from './disqus-content.js';
 import { readDisqus } from './disqus-reader.js';
 import { discussionOf, storeImportedComments } from './imported-comments.js';
-import { WxrFormatError } from './wxr-reader.js';
+import { WxrFormatError } from './xml-file.js';
 
 export interface DisqusImportOptions {
   /** The depth cap replies are placed under, as MAX_THREAD_DEPTH places new ones. */
@@ -75,9 +75,8 @@ export async function importDisqusExport(
       continue;
     }
     summary.threads.matched += 1;
-    const entry = byPost.get(post.id) ?? { post, comments: [] };
-    entry.comments.push(...comments);
-    byPost.set(post.id, entry);
+    // concat, not push(...): a thread may hold more comments than a call takes arguments.
+    byPost.set(post.id, { post, comments: (byPost.get(post.id)?.comments ?? []).concat(comments) });
   }
   for (const { post, comments } of byPost.values()) {
     const created = await db.transaction().execute(async (tx) => {

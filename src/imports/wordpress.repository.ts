@@ -1,21 +1,27 @@
 import type { DB } from '../db/database.js';
 
-/** Local ids of what an earlier import brought in, by WordPress id. */
+/** Ids a statement of findImported asks about (a statement takes at most 65,535 parameters). */
+const LOOKUP_BATCH = 10_000;
+
+/** Local ids of what an earlier import brought in, by WordPress (or Disqus) id; any number of ids. */
 export async function findImported(
   db: DB,
   site: string,
   kind: 'post' | 'comment',
   wordpressIds: number[],
 ): Promise<Map<number, number>> {
-  if (wordpressIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('wordpress_imports')
-    .select(['wordpress_id', 'local_id'])
-    .where('site', '=', site)
-    .where('kind', '=', kind)
-    .where('wordpress_id', 'in', wordpressIds.map(String))
-    .execute();
-  return new Map(rows.map((row) => [Number(row.wordpress_id), row.local_id]));
+  const found = new Map<number, number>();
+  for (let start = 0; start < wordpressIds.length; start += LOOKUP_BATCH) {
+    const rows = await db
+      .selectFrom('wordpress_imports')
+      .select(['wordpress_id', 'local_id'])
+      .where('site', '=', site)
+      .where('kind', '=', kind)
+      .where('wordpress_id', 'in', wordpressIds.slice(start, start + LOOKUP_BATCH).map(String))
+      .execute();
+    for (const row of rows) found.set(Number(row.wordpress_id), row.local_id);
+  }
+  return found;
 }
 
 export async function rememberImported(

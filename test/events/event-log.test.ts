@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import { createEventLog, type EventLog } from '../../src/events/event-log.js';
+import { insertEvents } from '../../src/events/event-log.repository.js';
 import type { LoggedEvent } from '../../src/events/forum-event.js';
 import { createTestDatabase, usingServer } from '../support/database.js';
 import { signal } from '../support/signal.js';
@@ -56,6 +57,28 @@ describe('the event log', () => {
     expect(writer.relayedSeq()).toBe(second.seq);
     await readerHas(2);
     expect(seenByReader.map((event) => event.seq)).toEqual([first.seq, second.seq]);
+  });
+
+  it('takes a bulk writer’s events in any number, in order (an import of a long thread)', async () => {
+    // More than one statement can carry (65,535 parameters, three an event).
+    const count = 25_000;
+    const before = await sql<{ n: number }>`select count(*)::int as n from forum_events`.execute(database.db);
+    await database.db.transaction().execute((tx) =>
+      insertEvents(
+        tx,
+        Array.from({ length: count }, (_, k) => edited(100_000 + k)),
+      ),
+    );
+    const { rows } = await sql<{ first: number; last: number; n: number }>`
+      select count(*)::int as n,
+        (select seq::float8 from forum_events where payload->>'commentId' = '100000') as first,
+        (select seq::float8 from forum_events where payload->>'commentId' = ${String(100_000 + count - 1)}) as last
+      from forum_events`.execute(database.db);
+    expect(rows[0]?.n).toBe((before.rows[0]?.n ?? 0) + count);
+    expect(Number(rows[0]?.last) - Number(rows[0]?.first)).toBe(count - 1);
+    // The notification names the newest: both processes read up to it.
+    for (const log of [reader, writer])
+      await vi.waitFor(() => expect(log.relayedSeq()).toBe(Number(rows[0]?.last)), { timeout: 10_000 });
   });
 
   it('records nothing of a transaction that rolls back', async () => {

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageToSource, slugOfLink } from '../../src/imports/disqus-content.js';
 import { importDisqusExport } from '../../src/imports/disqus-import.js';
 import { looksLikeDisqus } from '../../src/imports/disqus-reader.js';
+import { findImported } from '../../src/imports/wordpress.repository.js';
 import { importWordpressExport } from '../../src/imports/wordpress-import.js';
-import { WxrFormatError } from '../../src/imports/wxr-reader.js';
+import { WxrFormatError } from '../../src/imports/xml-file.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { startTestForum, type TestForum } from '../support/forum.js';
 import { signIn } from '../support/moderators.js';
@@ -121,6 +122,13 @@ describe('a Disqus export', () => {
     const moderator = await signIn(forum);
     const queue = await moderator.browser.get('/mod').expect(200);
     expect(queue.text).toContain('Awaiting moderation on cyber norms.');
+  });
+
+  it('finds what it imported among any number of ids (a thread of tens of thousands)', async () => {
+    const ids = [...Array.from({ length: 70_000 }, (_, k) => 1_000_000 + k), 9001, 9009];
+    const found = await findImported(forum.db, 'disqus:policyblog', 'comment', ids);
+    expect([...found.keys()].sort()).toEqual([9001, 9009]);
+    expect(found.get(9001)).toBe((await imported()).get(9001)?.id);
   });
 
   it('adds nothing when imported again', async () => {
